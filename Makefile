@@ -1,0 +1,43 @@
+# The two quick-start commands (README): `make serve` and `make test`.
+# Both set up everything they need on a fresh Debian machine, so CI and a new user
+# run exactly what the README says.
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: serve test lint typecheck validate check system-deps docs clean
+
+# Debian packages the project needs: Java for HermiT, Chromium for the browser tests.
+system-deps:
+	@command -v java >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 || { \
+	  apt-get update && apt-get install -y --no-install-recommends default-jre-headless chromium; }
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+serve: $(STAMP)
+	$(VENV)/bin/rarekg serve --host $(HOST) --port $(PORT)
+
+test: $(STAMP) system-deps
+	$(VENV)/bin/pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+validate: $(STAMP)
+	$(VENV)/bin/rarekg validate
+
+check: lint typecheck test validate
+
+clean:
+	rm -rf $(VENV) build dist

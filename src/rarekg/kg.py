@@ -1,0 +1,200 @@
+"""The loaded, reasoned knowledge graph: ``rarekg.load()`` and its query methods.
+
+Queries always run in Oxigraph's engine on query *text* (never an rdflib-prepared
+query, which oxrdflib silently hands back to rdflib's 45x slower engine). Parameters
+are bound by the engine through substitutions, never by string formatting.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.term import Node
+
+from rarekg.namespaces import INFERRED_GRAPH, PREFIXES
+from rarekg.paths import Artefacts, cache_dir, find_artefacts
+from rarekg.reason import Reasoning, reason
+from rarekg.store import GraphList, QueryResults, SourceFile, as_dataset, load_into, new_store
+
+log = logging.getLogger(__name__)
+
+Row = dict[str, Node]
+
+
+class QueryError(Exception):
+    """A query could not be parsed or evaluated; the message is the engine's."""
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
+    """Convert a pyoxigraph term to the equivalent rdflib term.
+
+    Examples:
+        >>> to_rdflib(ox.Literal("1", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
+        rdflib.term.Literal('1', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))
+    """
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """Convert an rdflib term to the equivalent pyoxigraph term.
+
+    Examples:
+        >>> to_oxigraph(URIRef("https://w3id.org/rarekg/resource/Dysprosium"))
+        <NamedNode value=https://w3id.org/rarekg/resource/Dysprosium>
+    """
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def source_files(artefacts: Artefacts) -> list[SourceFile]:
+    """The ontology (graph ``ontology``) and every curated graph file, in load order."""
+    return [
+        SourceFile.for_path(artefacts.ontology_file, "ontology"),
+        *(SourceFile.for_path(path) for path in artefacts.graph_files()),
+    ]
+
+
+@dataclass
+class KnowledgeGraph:
+    """The knowledge graph: an Oxigraph store holding one named graph per source file.
+
+    The default graph of every query is the union of all named graphs, the inferred
+    graph included.
+    """
+
+    store: ox.Store
+    artefacts: Artefacts
+    sources: list[SourceFile]
+    reasoning: Reasoning | None
+
+    @property
+    def dataset(self) -> Dataset:
+        """The same store through rdflib's Dataset API (default graph: the union)."""
+        return as_dataset(self.store)
+
+    @property
+    def graph_names(self) -> list[str]:
+        """IRIs of the named graphs: one per source file, then the inferred graph."""
+        return [str(s.graph) for s in self.sources] + [str(INFERRED_GRAPH)]
+
+    def run(
+        self,
+        text: str,
+        bindings: Mapping[str, Node] | None = None,
+        *,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResults:
+        """Run SPARQL query text in Oxigraph's engine and return its native results.
+
+        Args:
+            text: the query; the prefixes of :data:`rarekg.namespaces.PREFIXES` are
+                predeclared.
+            bindings: values for variables, bound by the engine; Oxigraph binds only
+                variables the query projects (SEP-0007), so library queries list
+                their parameters in the SELECT clause.
+            default_graph: IRIs making up the default graph instead of the union.
+            named_graphs: IRIs that ``GRAPH`` may see instead of all.
+
+        Raises:
+            QueryError: the text is not valid SPARQL or evaluation failed.
+        """
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]
+        substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
+        default: GraphList | None = None
+        if default_graph is not None:
+            default = [ox.NamedNode(g) for g in default_graph]
+        named: list[ox.NamedNode | ox.BlankNode] | None = None
+        if named_graphs is not None:
+            named = [ox.NamedNode(g) for g in named_graphs]
+        try:
+            return self.store.query(
+                text,
+                prefixes=PREFIXES,
+                substitutions=substitutions,
+                use_default_graph_as_union=default is None,
+                default_graph=default,
+                named_graphs=named,
+            )
+        except SyntaxError as error:
+            raise QueryError(f"invalid SPARQL: {error.msg}") from error
+        except (OSError, RuntimeError) as error:
+            # Oxigraph substitutes only variables the query projects (SEP-0007), and
+            # says so in a RuntimeError; evaluation failures arrive as OSError.
+            raise QueryError(f"query failed: {error}") from error
+
+    def query(self, text: str, bindings: Mapping[str, Node] | None = None) -> list[Row]:
+        """Run a SELECT query and return its rows as dicts of rdflib terms.
+
+        Unbound variables are left out of a row.
+
+        Raises:
+            QueryError: invalid SPARQL, or the query is not a SELECT.
+        """
+        results = self.run(text, bindings)
+        if not isinstance(results, ox.QuerySolutions):
+            raise QueryError("query() takes a SELECT query; use run() for ASK and CONSTRUCT")
+        names = [v.value for v in results.variables]
+        rows: list[Row] = []
+        for solution in results:
+            row = {}
+            for name in names:
+                value = solution[name]
+                if value is not None:
+                    row[name] = to_rdflib(value)
+            rows.append(row)
+        return rows
+
+
+def load(
+    root: str | Path | None = None,
+    *,
+    store_path: str | Path | None = None,
+    use_cache: bool = True,
+) -> KnowledgeGraph:
+    """Load the ontology and the curated graph, reason, and return the knowledge graph.
+
+    Args:
+        root: folder holding ``ontology/``, ``graph/``, ``queries/``; found by
+            :func:`rarekg.paths.find_artefacts` when omitted.
+        store_path: keep the store on disk there instead of in memory.
+        use_cache: take the inferred graph from the cache when the inputs are unchanged.
+
+    Raises:
+        rarekg.store.LoadError: a file is missing or malformed (nothing is loaded).
+        rarekg.reason.InconsistentOntology: the reasoner found a contradiction.
+    """
+    artefacts = find_artefacts(root)
+    sources = source_files(artefacts)
+    store = new_store(store_path)
+    count = load_into(store, sources)
+    log.info("loaded %d quads from %d files", count, len(sources))
+    reasoning = reason(
+        store,
+        sources,
+        artefacts.queries_dir / "rules",
+        cache_dir() if use_cache else None,
+    )
+    return KnowledgeGraph(store, artefacts, sources, reasoning)
