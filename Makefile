@@ -39,5 +39,10 @@ validate: $(STAMP)
 
 check: lint typecheck test validate
 
+# Human-readable ontology documentation, rendered offline by pyLODE (CSS inlined).
+docs: $(STAMP)
+	mkdir -p build/docs
+	$(VENV)/bin/pylode ontology/rarekg.ttl -o build/docs/ontology.html -c true -s
+
 clean:
 	rm -rf $(VENV) build dist

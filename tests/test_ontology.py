@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
@@ -165,3 +170,19 @@ def test_header_names_version_licence_and_dates() -> None:
 def test_no_imports() -> None:
     """owlready2 would fetch an import over the network."""
     assert not list(ONTOLOGY.triples((None, OWL.imports, None)))
+
+
+def test_documentation_renders_offline(tmp_path: Path) -> None:
+    """`make docs`: pyLODE writes one page naming every class, loading nothing remote."""
+    page = tmp_path / "ontology.html"
+    pylode = Path(sys.executable).with_name("pylode")
+    subprocess.run(
+        [pylode, REPO / "ontology" / "rarekg.ttl", "-o", page, "-c", "true", "-s"],
+        check=True,
+        capture_output=True,
+    )
+    html = page.read_text("utf-8")
+    for term in OWN_TERMS:
+        label = str(ONTOLOGY.value(term, RDFS.label))
+        assert label in html, label
+    assert not re.findall(r"<(?:script|link|img)[^>]+(?:src|href)=\"https?://", html)

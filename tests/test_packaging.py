@@ -1,0 +1,86 @@
+"""The wheel ships the package with its ontology, graph and queries, and works on its own."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(REPO),
+        ],
+        check=True,
+    )
+    (built,) = out.glob("rarekg-*.whl")
+    return built
+
+
+def data_files(folder: str, pattern: str) -> set[str]:
+    return {
+        f"rarekg/_data/{folder}/{p.relative_to(REPO / folder).as_posix()}"
+        for p in (REPO / folder).rglob(pattern)
+    }
+
+
+def test_wheel_holds_package_and_data_and_nothing_stray(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    package = {n for n in names if n.startswith("rarekg/")}
+    expected_data = (
+        data_files("ontology", "*.ttl")
+        | data_files("graph", "*.ttl")
+        | data_files("queries", "*.rq")
+    )
+    assert expected_data <= package
+    assert "rarekg/cli.py" in package and "rarekg/py.typed" in package
+    stray = [n for n in names if "__pycache__" in n or n.startswith(("tests/", ".venv", "bench/"))]
+    assert stray == []
+    code = {n for n in package if not n.startswith("rarekg/_data/")}
+    assert all(n.endswith((".py", ".typed", ".html", ".js", ".css")) for n in code), code
+
+
+def test_installed_wheel_validates_from_another_directory(wheel: Path, tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([venv / "bin" / "pip", "install", "-q", str(wheel)], check=True, timeout=900)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in {"RAREKG_HOME", "VIRTUAL_ENV"}}
+    result = subprocess.run(
+        [venv / "bin" / "rarekg", "validate"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "valid: no violations" in result.stdout
+    location = subprocess.run(
+        [venv / "bin" / "python", "-c", "import rarekg.paths as p; print(p.find_artefacts().root)"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert location.startswith(str(venv)), location
