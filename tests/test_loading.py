@@ -98,3 +98,12 @@ def test_shipped_graph_loads_through_the_resolver(kg: KnowledgeGraph) -> None:
     assert isinstance(kg.store, ox.Store)
     elements = {r["x"] for r in kg.query("SELECT ?x WHERE { ?x a rkg:RareEarthElement }")}
     assert URIRef(str(RKR.Dysprosium)) in elements
+
+
+def test_a_query_naming_its_dataset_sees_only_that(fixture_kg: KnowledgeGraph) -> None:
+    """The union is the default dataset; a query's own FROM overrides it."""
+    ontology_only = (
+        "SELECT ?x FROM <https://w3id.org/rarekg/graph/ontology> WHERE { ?x a rkg:Magnet }"
+    )
+    assert fixture_kg.query(ontology_only) == []
+    assert len(fixture_kg.query("SELECT ?x WHERE { ?x a rkg:Magnet }")) == 1
