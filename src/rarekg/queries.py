@@ -1,16 +1,51 @@
-"""The SPARQL query library: discover ``.rq`` files and read their ``#+`` headers.
+"""The SPARQL query library: discover ``.rq`` files, read their headers, bind and run them.
 
 Each file holds one question. Its header is a block of ``#+ key: value`` comment
 lines (grlc's convention); a line ``#+   more`` continues the previous key, and each
-parameter is one ``#+ param: name | type | example | description`` line.
+parameter is one ``#+ param: name | type | example | description`` line. A type
+ending in ``?`` marks the parameter optional. Values arrive as the strings a user
+typed and are bound by the engine to the variable ``?name``, never pasted into text.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from rarekg.formats import compact
+from rarekg.kg import KnowledgeGraph, to_oxigraph
+from rarekg.namespaces import PREFIXES
+from rarekg.store import QueryResults
 
 _HEADER = "#+"
+_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_PREFIXED = re.compile(r"([A-Za-z][\w.-]*):([\w.-]*)")
+
+
+class QueryNotFoundError(LookupError):
+    """No library query has the name asked for, or the file does not exist."""
+
+
+class QueryParameterError(ValueError):
+    """A parameter is unknown, missing or not of its declared type.
+
+    Attributes:
+        parameter: the parameter's name, or ``None`` when the problem is not one value.
+    """
+
+    def __init__(self, parameter: str | None, message: str) -> None:
+        self.parameter = parameter
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -21,6 +56,7 @@ class Parameter:
     type: str
     example: str
     description: str
+    required: bool = True
 
 
 @dataclass(frozen=True)
@@ -28,12 +64,54 @@ class LibraryQuery:
     """One question of the library."""
 
     name: str
-    path: Path
+    path: Path | None
     text: str
     title: str
     description: str
     returns: str
     parameters: tuple[Parameter, ...]
+
+    def describe(self) -> dict[str, Any]:
+        r"""The header as plain data, for ``rarekg queries --format json`` and the server.
+
+        Examples:
+            >>> LibraryQuery.from_text("#+ title: T\n", "t").describe()["title"]
+            'T'
+        """
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "returns": self.returns,
+            "parameters": [asdict(p) for p in self.parameters],
+        }
+
+    @classmethod
+    def from_text(cls, text: str, name: str, path: Path | None = None) -> LibraryQuery:
+        r"""Read a query and its header from text (a file's or standard input's).
+
+        Examples:
+            >>> q = LibraryQuery.from_text("#+ title: T\n#+ param: x | year? | 2024 | y\n", "t")
+            >>> q.title, q.parameters[0].type, q.parameters[0].required
+            ('T', 'year', False)
+
+        Raises:
+            ValueError: a ``#+ param:`` line is malformed or names an unknown type.
+        """
+        header = parse_header(text)
+
+        def first(key: str) -> str:
+            return header.get(key, [""])[0]
+
+        return cls(
+            name=name,
+            path=path,
+            text=text,
+            title=first("title") or first("summary") or name,
+            description=first("description") or first("summary"),
+            returns=first("returns"),
+            parameters=tuple(_parameter(spec, path or name) for spec in header.get("param", [])),
+        )
 
 
 def parse_header(text: str) -> dict[str, list[str]]:
@@ -64,39 +142,243 @@ def parse_header(text: str) -> dict[str, list[str]]:
     return header
 
 
-def _parameter(spec: str, path: Path) -> Parameter:
+def _parameter(spec: str, where: Path | str) -> Parameter:
     parts = [p.strip() for p in spec.split("|")]
     if len(parts) != 4 or not parts[0].isidentifier():
         raise ValueError(
-            f"{path}: bad '#+ param:' line {spec!r}: want 'name | type | example | text'"
+            f"{where}: bad '#+ param:' line {spec!r}: want 'name | type | example | text'"
         )
-    return Parameter(*parts)
+    name, kind, example, description = parts
+    required = not kind.endswith("?")
+    kind = kind.rstrip("?")
+    if kind not in PARAMETER_TYPES:
+        raise ValueError(
+            f"{where}: parameter {name!r} has unknown type {kind!r}; "
+            f"use one of {', '.join(PARAMETER_TYPES)}"
+        )
+    return Parameter(name, kind, example, description, required)
 
 
 def read_query(path: Path) -> LibraryQuery:
-    """Read one ``.rq`` file with its header.
+    """Read one ``.rq`` file with its header; its name is the file name without ``.rq``.
 
     Raises:
         ValueError: a ``#+ param:`` line is malformed.
         OSError: the file cannot be read.
     """
-    text = path.read_text("utf-8")
-    header = parse_header(text)
-
-    def first(key: str) -> str:
-        return header.get(key, [""])[0]
-
-    return LibraryQuery(
-        name=path.stem,
-        path=path,
-        text=text,
-        title=first("title") or first("summary") or path.stem,
-        description=first("description") or first("summary"),
-        returns=first("returns"),
-        parameters=tuple(_parameter(spec, path) for spec in header.get("param", [])),
-    )
+    return LibraryQuery.from_text(path.read_text("utf-8"), path.stem, path)
 
 
 def discover(directory: Path) -> list[LibraryQuery]:
     """Return the queries directly in ``directory``, sorted by name."""
     return [read_query(path) for path in sorted(directory.glob("*.rq"))]
+
+
+def library(kg: KnowledgeGraph) -> list[LibraryQuery]:
+    """Return the query library of a knowledge graph, sorted by name."""
+    return discover(kg.artefacts.queries_dir)
+
+
+def find_query(kg: KnowledgeGraph, query: str | Path) -> LibraryQuery:
+    """Find a query: a ``str`` is a library name only, a ``Path`` a ``.rq`` file.
+
+    Names are kebab-case, so a name from a URL can never reach outside the library.
+
+    Raises:
+        QueryNotFoundError: no such library query or file; the message suggests
+            close names.
+    """
+    if isinstance(query, Path):
+        if not query.is_file():
+            raise QueryNotFoundError(f"no query file {query}")
+        return read_query(query)
+    path = kg.artefacts.queries_dir / f"{query}.rq"
+    if _NAME.fullmatch(query) and path.is_file():
+        return read_query(path)
+    names = [q.stem for q in kg.artefacts.queries_dir.glob("*.rq")]
+    close = difflib.get_close_matches(query, names, n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; `rarekg queries` lists them"
+    raise QueryNotFoundError(f"no library query named {query!r}{hint}")
+
+
+# --------------------------------------------------------------------------- binding
+
+
+def _expected(kind: str, example: str) -> str:
+    return f"expected {PARAMETER_TYPES[kind][0]}, e.g. {example}"
+
+
+def _date(text: str) -> Node:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError(text)
+    return Literal(date.fromisoformat(text).isoformat(), datatype=XSD.date)
+
+
+def _year(text: str) -> Node:
+    if not re.fullmatch(r"\d{4}", text):
+        raise ValueError(text)
+    return Literal(text, datatype=XSD.gYear)
+
+
+def _integer(text: str) -> Node:
+    return Literal(str(int(text)), datatype=XSD.integer)
+
+
+def _decimal(text: str) -> Node:
+    try:
+        number = Decimal(text)
+    except InvalidOperation as error:
+        raise ValueError(text) from error
+    if not number.is_finite():
+        raise ValueError(text)
+    return Literal(str(number), datatype=XSD.decimal)
+
+
+def _string(text: str) -> Node:
+    return Literal(text)
+
+
+def _iri(text: str) -> Node:
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    if re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", text):
+        return URIRef(text)
+    prefixed = _PREFIXED.fullmatch(text)
+    if prefixed and prefixed.group(1) in PREFIXES:
+        return URIRef(PREFIXES[prefixed.group(1)] + prefixed.group(2))
+    raise ValueError(text)
+
+
+#: Parameter types: name -> (what the value looks like, parser of the typed text).
+PARAMETER_TYPES: dict[str, tuple[str, Callable[[str], Node]]] = {
+    "iri": ("an IRI, a prefixed name such as rkr:China, or a label", _iri),
+    "date": ("a date YYYY-MM-DD", _date),
+    "year": ("a year YYYY", _year),
+    "string": ("text", _string),
+    "integer": ("a whole number", _integer),
+    "decimal": ("a decimal number", _decimal),
+}
+
+_BY_NAME = """SELECT DISTINCT ?text ?thing WHERE {
+  ?thing rdfs:label|skos:altLabel|rkg:symbol|rkg:isoCode ?name .
+  FILTER(isIRI(?thing) && LCASE(STR(?name)) = LCASE(STR(?text)))
+} ORDER BY ?thing"""
+
+_EXISTS = "SELECT ?thing WHERE { { ?thing ?p ?o } UNION { ?s ?p ?thing } } LIMIT 1"
+
+
+def _resolve_iri(kg: KnowledgeGraph, parameter: Parameter, text: str) -> Node:
+    """Resolve a typed value to an IRI that is in the graph.
+
+    Takes an IRI, a prefixed name, a resource's local name (``Separation`` for
+    ``rkr:Separation``) or the label, symbol or ISO code of exactly one thing.
+    """
+    try:
+        iri = _iri(text)
+    except ValueError:
+        local = URIRef(PREFIXES["rkr"] + text)
+        if re.fullmatch(r"[\w.-]+", text) and kg.query(_EXISTS, {"thing": local}):
+            return local
+        rows = kg.query(_BY_NAME, {"text": Literal(text)})
+        things = [row["thing"] for row in rows]
+        if len(things) == 1:
+            return things[0]
+        if not things:
+            raise QueryParameterError(
+                parameter.name,
+                f"parameter {parameter.name!r}: nothing in the graph is called {text!r} "
+                f"({_expected(parameter.type, parameter.example)})",
+            ) from None
+        named = ", ".join(compact(to_oxigraph(thing)) for thing in things)
+        raise QueryParameterError(
+            parameter.name,
+            f"parameter {parameter.name!r}: {text!r} names several things ({named}); give an IRI",
+        ) from None
+    if not kg.query(_EXISTS, {"thing": iri}):
+        raise QueryParameterError(
+            parameter.name, f"parameter {parameter.name!r}: {text} is not in the graph"
+        )
+    return iri
+
+
+def bind_parameters(
+    query: LibraryQuery, params: Mapping[str, str], kg: KnowledgeGraph | None = None
+) -> dict[str, Node]:
+    r"""Check and type the parameter values a user gave, for the engine to bind.
+
+    Args:
+        query: the query whose header declares the parameters.
+        params: parameter name to the text typed.
+        kg: the graph to resolve labels and check IRIs against; without it an ``iri``
+            parameter takes only IRIs and prefixed names, unchecked.
+
+    Examples:
+        >>> q = LibraryQuery.from_text("#+ param: year | year | 2024 | a year\n", "q")
+        >>> bind_parameters(q, {"year": "2024"})["year"].datatype.endswith("gYear")
+        True
+        >>> bind_parameters(q, {"year": "24"})  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        rarekg.queries.QueryParameterError: parameter 'year': '24' is not valid (expected a year...
+
+    Raises:
+        QueryParameterError: an unknown parameter, a missing required one, or a value
+            not of the declared type (the message names the parameter and the type).
+    """
+    declared = {p.name: p for p in query.parameters}
+    unknown = sorted(set(params) - set(declared))
+    if unknown:
+        known = ", ".join(declared) or "none"
+        raise QueryParameterError(
+            unknown[0], f"{query.name} has no parameter {unknown[0]!r} (parameters: {known})"
+        )
+    missing = [p.name for p in query.parameters if p.required and p.name not in params]
+    if missing:
+        spec = declared[missing[0]]
+        raise QueryParameterError(
+            spec.name,
+            f"{query.name} needs parameter {spec.name!r} ({_expected(spec.type, spec.example)})",
+        )
+    bindings: dict[str, Node] = {}
+    for name, text in params.items():
+        spec = declared[name]
+        value = text.strip()
+        if spec.type == "iri" and kg is not None:
+            bindings[name] = _resolve_iri(kg, spec, value)
+            continue
+        try:
+            bindings[name] = PARAMETER_TYPES[spec.type][1](value)
+        except ValueError:
+            raise QueryParameterError(
+                name,
+                f"parameter {name!r}: {value!r} is not valid "
+                f"({_expected(spec.type, spec.example)})",
+            ) from None
+    return bindings
+
+
+def run_library_query(
+    kg: KnowledgeGraph,
+    query: str | Path | LibraryQuery,
+    params: Mapping[str, str] | None = None,
+) -> QueryResults:
+    """Run a library query (by name), a ``.rq`` file or a parsed query with parameters.
+
+    Args:
+        kg: the knowledge graph.
+        query: a library name such as ``"controls-in-force"``, a ``Path`` to a ``.rq``
+            file, or a :class:`LibraryQuery`.
+        params: parameter name to the text a user typed, typed and checked against
+            the query's header.
+
+    Returns:
+        The native pyoxigraph results (serialise them with :mod:`rarekg.formats`).
+
+    Raises:
+        QueryNotFoundError: no such query.
+        QueryParameterError: a parameter is unknown, missing or of the wrong type.
+        rarekg.QueryError: the query text is not valid SPARQL.
+    """
+    if not isinstance(query, LibraryQuery):
+        query = find_query(kg, query)
+    return kg.run(query.text, bind_parameters(query, params or {}, kg))
