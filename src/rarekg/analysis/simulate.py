@@ -1,0 +1,250 @@
+"""What a country's export restriction cuts: supply lost per application and industry.
+
+The model (its results are marked ``modelled``):
+
+1. The restricting country withholds its share of each restricted item: its largest share
+   over the item's stages as of the date (:func:`rarekg.analysis.shares.country_share`).
+   An item without figures of its own inherits the largest share of the rare earth
+   elements it contains; one without any is listed as unquantified.
+2. Availability flows through the supply graph in the direction goods move. A material,
+   magnet, component or application can be made only as far as its scarcest input allows
+   (a fixed-proportion, Leontief production function), and never beyond the share of its
+   own producers left free: ``a(x) = min(1 - withheld(x), min over inputs a(i))``.
+3. An industry's applications are separate product lines, so its availability is their
+   mean. ``exposure = 1 - availability``.
+4. Companies are exposed when they make an exposed item or buy from an exposed company,
+   or when a restricting policy names them; companies of the restricting country are left
+   out (its restriction binds exports, not their home supply). Their hop distance is the
+   number of supply-graph relations from the nearest restricted item.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import deque
+from typing import Any
+
+import networkx as nx
+
+from rarekg.analysis.asof import controls_in_force
+from rarekg.analysis.projection import DEPENDENCY_KINDS, Projection, supply_graph
+from rarekg.analysis.resolve import AnalysisInputError
+from rarekg.analysis.shares import StageShares, country_share, share_tables
+
+MODEL = (
+    "Leontief bottleneck propagation of the restricting country's withheld shares through "
+    "the dependency graph; industry = mean of its applications"
+)
+_PATHS_PER_NODE = 3
+
+
+def _dependency_flow(projection: Projection) -> nx.DiGraph:
+    """Input -> consumer edges of the dependency kinds only."""
+    flow = nx.DiGraph()
+    for subject, obj, kind in projection.graph.edges(data="kind"):
+        if kind in DEPENDENCY_KINDS:
+            flow.add_edge(obj, subject)
+    return flow
+
+
+def _withheld(
+    projection: Projection,
+    tables: dict[str, dict[str, StageShares]],
+    items: list[str],
+    country: str,
+) -> tuple[dict[str, float], dict[str, StageShares | None], list[str]]:
+    withheld: dict[str, float] = {}
+    basis: dict[str, StageShares | None] = {}
+    unquantified = []
+    for item in items:
+        share, table = country_share(tables, item, country)
+        if table is None:
+            inherited = [
+                country_share(tables, element, country)
+                for _, element, kind in projection.graph.out_edges(item, data="kind")
+                if kind == "containsElement"
+            ]
+            share, table = max(inherited, key=lambda st: st[0], default=(0.0, None))
+        if table is None:
+            unquantified.append(item)
+        withheld[item] = share
+        basis[item] = table
+    return withheld, basis, unquantified
+
+
+def availability(
+    projection: Projection, withheld: dict[str, float]
+) -> tuple[dict[str, float], nx.DiGraph]:
+    """Availability in [0, 1] of every node of the dependency graph (see the module doc).
+
+    Examples:
+        >>> p = Projection(nx.MultiDiGraph())
+        >>> p.graph.add_node("wind", type="industry")
+        >>> _ = p.graph.add_edge("magnet", "Dy", kind="containsElement")
+        >>> _ = p.graph.add_edge("magnet", "Nd", kind="containsElement")
+        >>> _ = p.graph.add_edge("wind", "magnet", kind="hasApplication")
+        >>> availability(p, {"Dy": 0.9, "Nd": 0.5})[0]["wind"]
+        0.1
+    """
+    flow = _dependency_flow(projection)
+    try:
+        order = list(nx.topological_sort(flow))
+    except nx.NetworkXUnfeasible as error:
+        cycle = nx.find_cycle(flow)
+        raise AnalysisInputError(f"the dependency graph has a cycle: {cycle}") from error
+    available: dict[str, float] = {}
+    for node in order:
+        inputs = [available[i] for i in flow.predecessors(node)]
+        own = 1.0 - withheld.get(node, 0.0)
+        if not inputs:
+            available[node] = own
+        elif projection.node_type(node) == "industry":
+            available[node] = min(own, sum(inputs) / len(inputs))
+        else:
+            available[node] = min(own, min(inputs))
+        available[node] = round(available[node], 6)
+    return available, flow
+
+
+def _paths(trees: list[dict[str, list[str]]], target: str) -> list[list[str]]:
+    """The shortest paths to ``target`` from the restricted items, shortest first."""
+    found = [tree[target] for tree in trees if target in tree]
+    return sorted(found, key=lambda p: (len(p), p))[:_PATHS_PER_NODE]
+
+
+def _exposed_companies(
+    projection: Projection,
+    country: str,
+    restricted: list[str],
+    available: dict[str, float],
+    withheld: dict[str, float],
+    policies: list[str],
+) -> list[dict[str, Any]]:
+    flow = supply_graph(projection)
+    graph = projection.graph
+    home = {
+        c
+        for c, target, kind in graph.edges(data="kind")
+        if kind == "headquarteredIn" and target == country
+    }
+    undirected = flow.subgraph(n for n, t in flow.nodes(data="type") if t != "country")
+    hops: dict[str, int] = {}
+    queue = deque((r, 0) for r in restricted if r in undirected)
+    hops.update({r: 0 for r, _ in queue})
+    view = undirected.to_undirected(as_view=True)
+    while queue:
+        node, distance = queue.popleft()
+        for nxt in view.neighbors(node):
+            if nxt not in hops:
+                hops[nxt] = distance + 1
+                queue.append((nxt, distance + 1))
+    exposure: dict[str, float] = {}
+    via: dict[str, str] = {}
+    # Makers of exposed items (directly, or through the facilities they operate).
+    for producer, item in flow.edges():
+        loss = 1.0 - available.get(item, 1.0)
+        ptype = flow.nodes[producer].get("type")
+        if loss <= 0 or ptype not in {"company", "facility"}:
+            continue
+        makers = [producer] if ptype == "company" else list(flow.predecessors(producer))
+        for company in makers:
+            if flow.nodes[company].get("type") == "company" and loss > exposure.get(company, 0):
+                exposure[company], via[company] = loss, item
+    # Their buyers, down the supply relations.
+    frontier = list(exposure)
+    while frontier:
+        supplier = frontier.pop()
+        for buyer in flow.successors(supplier):
+            if flow.nodes[buyer].get("type") == "company" and buyer not in exposure:
+                exposure[buyer], via[buyer] = exposure[supplier], supplier
+                frontier.append(buyer)
+    # Companies a restricting policy names face the cut of what that policy withholds.
+    for policy in policies:
+        cut = max(
+            (
+                withheld.get(item, 0.0)
+                for _, item, kind in graph.out_edges(policy, data="kind")
+                if kind == "controls"
+            ),
+            default=0.0,
+        )
+        for _, company, kind in graph.out_edges(policy, data="kind"):
+            if kind == "affects" and projection.node_type(company) == "company":
+                via.setdefault(company, policy)
+                exposure.setdefault(company, cut)
+                hops.setdefault(company, 1)
+    return [
+        {
+            **projection.describe(company),
+            "exposure": round(exposure[company], 4),
+            "hops": hops.get(company),
+            "via": projection.describe(via[company]),
+            "paths": [],
+        }
+        for company in sorted(exposure, key=lambda c: (-exposure[c], hops.get(c, 99), c))
+        if company not in home
+    ]
+
+
+def simulate(
+    projection: Projection, country: str, items: list[str] | None, on: dt.date
+) -> dict[str, Any]:
+    """Run the restriction scenario on resolved IRIs; return the JSON-ready report."""
+    controlled = controls_in_force(projection, on, country)
+    if items is None:
+        items = sorted(controlled)
+        if not items:
+            raise AnalysisInputError(
+                f"{projection.label(country)} has no export control in force on {on}: "
+                "name the items with --items"
+            )
+    tables = share_tables(projection, on)
+    withheld, basis, unquantified = _withheld(projection, tables, items, country)
+    available, flow = availability(projection, withheld)
+    policies = sorted({p for item in items for p in controlled.get(item, [])})
+    restricted = [i for i in items if withheld[i] > 0]
+    trees = [nx.single_source_shortest_path(flow, r) for r in restricted if r in flow]
+    affected = []
+    for node in sorted(available, key=lambda n: (available[n], n)):
+        if projection.node_type(node) not in {"application", "industry"}:
+            continue
+        exposure = round(1.0 - available[node], 4)
+        if exposure <= 0:
+            continue
+        affected.append(
+            {
+                **projection.describe(node),
+                "exposure": exposure,
+                "paths": _paths(trees, node),
+            }
+        )
+    affected += _exposed_companies(projection, country, restricted, available, withheld, policies)
+    scenario = {
+        "restrict": projection.describe(country),
+        "on": on.isoformat(),
+        "items": [
+            {
+                **projection.describe(item),
+                "withheld_share": round(withheld[item], 4),
+                "basis": _basis(basis[item]),
+                "controlled_by": controlled.get(item, []),
+            }
+            for item in items
+        ],
+        "policies": policies,
+        "unquantified": unquantified,
+        "estimateKind": "modelled",
+        "model": MODEL,
+    }
+    return {"scenario": scenario, "affected": affected}
+
+
+def _basis(table: StageShares | None) -> dict[str, Any] | None:
+    if table is None:
+        return None
+    return {
+        "item": table.item,
+        "stage": table.stage,
+        "year": table.year,
+        "observations": [f.observation for f in table.evidence],
+    }
