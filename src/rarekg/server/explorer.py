@@ -1,0 +1,68 @@
+"""The explorer's routes: ``/graph``, ``/graph/ontology`` and the files those pages load."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from rarekg.kg import KnowledgeGraph
+from rarekg.viz import ASSETS, Explorer, FocusNotFound, explore, explorer_page, ontology_page
+
+_MEDIA_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+_MAX_DEPTH = 6
+
+
+def routes(kg: KnowledgeGraph) -> list[BaseRoute]:
+    """The explorer's routes, to mount in the server's app.
+
+    ``GET /graph`` is the whole graph, ``GET /graph?focus=THING&depth=N`` a
+    neighbourhood (THING: IRI, ``rkr:`` name, label or symbol; depth 1 to 6, default 1),
+    ``GET /graph/ontology`` the ontology view and ``GET /graph/static/NAME`` the page's
+    scripts and styles (vis-network from the installed pyvis package). The projection
+    (and the chokepoint scores sizing its nodes) is built on the first request and
+    kept: the graph does not change while served.
+    """
+    cache: dict[str, Explorer | str] = {}
+
+    def explorer() -> Explorer:
+        if "explorer" not in cache:
+            cache["explorer"] = explore(kg)
+        found = cache["explorer"]
+        assert isinstance(found, Explorer)
+        return found
+
+    def graph(request: Request) -> Response:
+        focus = request.query_params.get("focus") or None
+        depth_text = request.query_params.get("depth", "1")
+        if not depth_text.isdigit() or not 1 <= int(depth_text) <= _MAX_DEPTH:
+            return PlainTextResponse(
+                f"depth must be a whole number from 1 to {_MAX_DEPTH}, not {depth_text!r}", 400
+            )
+        if focus is None and "page" in cache:
+            return HTMLResponse(cache["page"])
+        try:
+            page = explorer_page(explorer(), focus=focus, depth=int(depth_text))
+        except FocusNotFound as error:
+            return PlainTextResponse(str(error), 404)
+        if focus is None:
+            cache["page"] = page
+        return HTMLResponse(page)
+
+    def ontology(request: Request) -> Response:
+        if "ontology" not in cache:
+            cache["ontology"] = ontology_page(kg)
+        return HTMLResponse(cache["ontology"])
+
+    def asset(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in ASSETS:
+            return PlainTextResponse(f"no such file: {name}", 404)
+        path = ASSETS[name]
+        return FileResponse(path, media_type=_MEDIA_TYPES[path.suffix])
+
+    return [
+        Route("/graph", graph, methods=["GET"]),
+        Route("/graph/ontology", ontology, methods=["GET"]),
+        Route("/graph/static/{name}", asset, methods=["GET"]),
+    ]

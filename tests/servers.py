@@ -1,0 +1,90 @@
+"""Start real servers for tests: ``rarekg serve`` and Oxigraph server, on free loopback ports."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now, chosen by the kernel."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_until_up(
+    url: str, process: subprocess.Popen[bytes], log: Path, seconds: float = 60
+) -> None:
+    """Poll ``url`` until it answers; fail with the server's output if it dies or stalls."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            out = log.read_text(errors="replace")
+            raise RuntimeError(f"server exited with {process.returncode}:\n{out}")
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"server at {url} did not answer within {seconds} s")
+
+
+@contextmanager
+def running(command: Sequence[str], probe: str) -> Iterator[subprocess.Popen[bytes]]:
+    """Run a server command until the block ends; stop it by its own process.
+
+    Its output goes to a file (a pipe nobody reads would fill and stall the server).
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        log = Path(folder) / "server.log"
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                list(command), stdout=out, stderr=subprocess.STDOUT, env=os.environ.copy()
+            )
+        try:
+            wait_until_up(probe, process, log)
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@contextmanager
+def rarekg_serve(*args: str, root: Path | None = None) -> Iterator[str]:
+    """``rarekg serve`` on a free loopback port (data from ``root`` if given); yields its URL."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    data = ["--root", str(root)] if root else []
+    command = [str(VENV_BIN / "rarekg"), *data, "serve", "--port", str(port), *args]
+    with running(command, base + "/healthz"):
+        yield base
+
+
+def oxigraph_binary() -> str:
+    """The ``oxigraph`` binary of the oxigraph package; fails clearly when missing."""
+    found = shutil.which("oxigraph", path=str(VENV_BIN)) or shutil.which("oxigraph")
+    if found is None:
+        raise RuntimeError(
+            "the oxigraph server binary is missing: install the test extras "
+            "(pip install -e '.[test]', which brings the oxigraph package)"
+        )
+    return found

@@ -1,0 +1,250 @@
+"""The explorer and the landing page in a real headless Chromium, with the network cut off.
+
+Chromium is Debian's (``apt-get install chromium``, done by ``make system-deps``),
+driven by Playwright. Every request to anything but this machine is aborted and
+recorded; each test asserts the record is empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urlencode, urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, Route, sync_playwright
+
+import rarekg
+from conftest import DATA, make_root
+from rarekg.kg import KnowledgeGraph
+from rarekg.namespaces import RKR
+from rarekg.viz import write_page
+from servers import rarekg_serve
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DY = str(RKR.Dysprosium)
+ON_MACHINE = {"127.0.0.1", "localhost"}
+
+pytestmark = pytest.mark.slow
+
+
+@dataclass
+class Visit:
+    """A page and what it did: requests that tried to leave the machine, console errors."""
+
+    page: Page
+    off_machine: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def assert_clean(self) -> None:
+        """Fail when the page reached off the machine or logged an error."""
+        assert self.off_machine == [], "the page tried to reach off the machine"
+        assert self.errors == [], "the page logged errors"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Chromium is missing at {CHROMIUM}: the browser tests need Debian's chromium "
+            "(`apt-get install -y chromium`, which `make system-deps` runs)"
+        )
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with rarekg_serve() as base:
+        yield base
+
+
+@pytest.fixture
+def visit(browser: Browser) -> Iterator[Callable[[str], Visit]]:
+    contexts = []
+
+    def open_page(url: str) -> Visit:
+        context = browser.new_context(viewport={"width": 1600, "height": 1000})
+        contexts.append(context)
+        visit = Visit(context.new_page())
+
+        def guard(route: Route) -> None:
+            address = urlsplit(route.request.url)
+            if address.scheme in {"file", "data", "blob"} or address.hostname in ON_MACHINE:
+                route.continue_()
+            else:
+                visit.off_machine.append(route.request.url)
+                route.abort()
+
+        visit.page.route("**/*", guard)
+        visit.page.on(
+            "console", lambda m: visit.errors.append(m.text) if m.type == "error" else None
+        )
+        visit.page.on("pageerror", lambda error: visit.errors.append(str(error)))
+        visit.page.goto(url)
+        return visit
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def ready(visit: Visit) -> Page:
+    """Wait until the explorer has laid out its graph and turned physics off."""
+    visit.page.wait_for_selector("body[data-ready=true]", timeout=20_000)
+    return visit.page
+
+
+def search(page: Page, text: str) -> None:
+    page.fill("input[type=search]", text)
+    page.press("input[type=search]", "Enter")
+
+
+def test_explorer_loads_offline_without_errors(visit: Callable[[str], Visit], server: str) -> None:
+    seen = visit(server + "/graph")
+    page = ready(seen)
+    assert page.evaluate("nodes.length") > 200
+    assert page.evaluate("edges.length") > 300
+    assert page.evaluate("network.physics.options.enabled") is False
+    assert page.locator("#legend .legend-class").count() >= 10
+    seen.assert_clean()
+
+
+def test_search_selects_dysprosium_and_its_panel_shows_its_sources(
+    visit: Callable[[str], Visit], server: str, kg: KnowledgeGraph
+) -> None:
+    seen = visit(server + "/graph")
+    page = ready(seen)
+    search(page, "Dysprosium")
+    assert page.evaluate("network.getSelectedNodes()") == [DY]
+    panel = page.locator("#panel")
+    panel.wait_for(state="visible")
+    assert panel.locator("h2").inner_text() == "Dysprosium"
+    titles = {
+        str(row["title"])
+        for row in kg.query(
+            "SELECT ?title WHERE { rkr:Dysprosium prov:wasDerivedFrom/dcterms:title ?title }"
+        )
+    }
+    shown = set(panel.locator("a.source").all_inner_texts())
+    assert titles and titles <= shown
+    text = panel.inner_text()
+    assert "MOFCOM and GAC Announcement No. 18 of 2025" in text  # the control on it
+    assert "automotive industry" in text  # an industry that needs it
+    describe = panel.get_by_role("link", name="SPARQL DESCRIBE").get_attribute("href")
+    assert describe == "/sparql?" + urlencode({"query": f"DESCRIBE <{DY}>"})
+    seen.assert_clean()
+
+
+def test_search_finds_by_symbol_and_alternative_label(
+    visit: Callable[[str], Visit], server: str
+) -> None:
+    seen = visit(server + "/graph")
+    page = ready(seen)
+    search(page, "Dy")
+    assert page.evaluate("network.getSelectedNodes()") == [DY]
+    search(page, "Ann. 18")
+    assert page.evaluate("network.getSelectedNodes()") == [str(RKR["MOFCOM-GAC-2025-18"])]
+    seen.assert_clean()
+
+
+def test_focus_view_is_smaller_than_the_whole_graph(
+    visit: Callable[[str], Visit], server: str
+) -> None:
+    whole = ready(visit(server + "/graph")).evaluate("nodes.length")
+    seen = visit(server + "/graph?focus=" + quote(DY) + "&depth=1")
+    page = ready(seen)
+    ids = set(page.evaluate("nodes.getIds()"))
+    assert DY in ids and 2 < len(ids) < whole
+    assert page.evaluate("network.getSelectedNodes()") == [DY]
+    seen.assert_clean()
+
+
+def test_filters_show_controls_in_force_on_a_date(
+    visit: Callable[[str], Visit], server: str
+) -> None:
+    seen = visit(server + "/graph")
+    page = ready(seen)
+    ann18 = str(RKR["MOFCOM-GAC-2025-18"])  # in force from 2025-04-04, never suspended
+    ann61 = str(RKR["MOFCOM-2025-61"])  # suspended by Ann. 70 from 2025-11-10
+    hidden = "id => !!nodes.get(id).hidden"
+    page.fill("#filter-date", "2025-03-01")
+    page.dispatch_event("#filter-date", "change")
+    assert page.evaluate(f"[{hidden}].map(f => f({ann18!r}))") == [True]
+    page.fill("#filter-date", "2025-12-01")
+    page.dispatch_event("#filter-date", "change")
+    assert page.evaluate(f"[{ann18!r}, {ann61!r}].map({hidden})") == [False, True]
+    page.locator("#legend input[value=country]").uncheck()
+    assert page.evaluate("nodes.get({filter: n => n.cls === 'country' && !n.hidden}).length") == 0
+    page.select_option("#filter-element", DY)
+    visible = page.evaluate("nodes.get({filter: n => !n.hidden}).map(n => n.id)")
+    assert DY in visible and str(RKR.Lanthanum) not in visible
+    seen.assert_clean()
+
+
+def test_export_png(visit: Callable[[str], Visit], server: str) -> None:
+    seen = visit(server + "/graph")
+    page = ready(seen)
+    with page.expect_download() as download:
+        page.click("#export-png")
+    path = download.value.path()
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    seen.assert_clean()
+
+
+def test_ontology_view_loads_offline(visit: Callable[[str], Visit], server: str) -> None:
+    seen = visit(server + "/graph/ontology")
+    page = ready(seen)
+    assert page.evaluate("nodes.get('https://w3id.org/rarekg/ontology#RareEarthElement').label")
+    seen.assert_clean()
+
+
+def test_landing_page_query_editor_runs_a_query(visit: Callable[[str], Visit], server: str) -> None:
+    seen = visit(server + "/")
+    page = seen.page
+    page.fill("#editor", "SELECT ?label WHERE { rkr:Dysprosium rdfs:label ?label }")
+    page.click("#run")
+    page.wait_for_selector("#results table", timeout=20_000)
+    assert "Dysprosium" in page.locator("#results table").inner_text()
+    seen.assert_clean()
+
+
+def test_written_file_works_offline(
+    visit: Callable[[str], Visit], kg: KnowledgeGraph, tmp_path: Path
+) -> None:
+    path = write_page(kg, tmp_path / "explorer.html")
+    seen = visit(path.as_uri())
+    page = ready(seen)
+    search(page, "Dy")
+    assert page.evaluate("network.getSelectedNodes()") == [DY]
+    seen.assert_clean()
+
+
+def test_data_cannot_inject_html(visit: Callable[[str], Visit], tmp_path: Path) -> None:
+    root = make_root(tmp_path / "root", sorted((DATA / "viz" / "graph").glob("*.ttl")))
+    path = write_page(rarekg.load(root), tmp_path / "hostile.html")
+    seen = visit(path.as_uri())
+    page = ready(seen)
+    search(page, "Dy")
+    panel = page.locator("#panel")
+    panel.wait_for(state="visible")
+    assert panel.locator("img, b, script").count() == 0
+    assert '<b id="bold">bold</b>' in panel.locator("h2").inner_text()
+    assert "<img" in panel.inner_text()
+    hrefs = page.evaluate("[...document.querySelectorAll('a')].map(a => a.getAttribute('href'))")
+    assert not any(h and h.lower().startswith("javascript:") for h in hrefs)
+    assert page.evaluate("window.injected") is None
+    seen.assert_clean()

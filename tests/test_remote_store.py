@@ -1,0 +1,129 @@
+"""A remote SPARQL 1.1 store: `rarekg load --store` fills it, `serve --store` answers from it.
+
+The store is a real Oxigraph server (the ``oxigraph`` package's binary) on a free
+loopback port; its default graph is its own (empty), so the answers prove that our
+graphs were pushed as named graphs and queried as our union.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from rarekg.kg import KnowledgeGraph
+from rarekg.queries import bind_parameters, library
+from servers import VENV_BIN, free_port, oxigraph_binary, rarekg_serve, running
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A read-write Oxigraph server; yields its base URL."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [
+        oxigraph_binary(),
+        "serve",
+        "--location",
+        str(tmp_path_factory.mktemp("oxigraph")),
+        "--bind",
+        f"127.0.0.1:{port}",
+    ]
+    with running(command, base + "/"):
+        yield base
+
+
+@pytest.fixture(scope="module")
+def loaded(oxigraph: str) -> str:
+    result = subprocess.run(
+        [str(VENV_BIN / "rarekg"), "load", "--store", oxigraph + "/store"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("pushed ")
+    return oxigraph
+
+
+@pytest.fixture(scope="module")
+def through_store(loaded: str) -> Iterator[str]:
+    with rarekg_serve("--store", loaded + "/query") as base:
+        yield base
+
+
+@pytest.mark.slow
+def test_load_pushes_one_named_graph_per_source_file(loaded: str, kg: KnowledgeGraph) -> None:
+    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    response = httpx.post(
+        loaded + "/query",
+        data={"query": query},
+        headers={"accept": "application/sparql-results+json"},
+    )
+    rows = response.json()["results"]["bindings"]
+    got = {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
+    assert set(got) == set(kg.graph_names)
+    assert sum(got.values()) == len(kg.store)
+
+
+@pytest.mark.slow
+def test_load_replaces_rather_than_duplicates(loaded: str, kg: KnowledgeGraph) -> None:
+    again = subprocess.run(
+        [str(VENV_BIN / "rarekg"), "load", "--store", loaded + "/store"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert again.returncode == 0, again.stderr
+    response = httpx.post(
+        loaded + "/query",
+        data={"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"},
+        headers={"accept": "application/sparql-results+json"},
+    )
+    count = int(response.json()["results"]["bindings"][0]["n"]["value"])
+    assert count == len(kg.store)
+
+
+@pytest.mark.slow
+def test_load_to_a_store_that_is_not_there_fails_clearly() -> None:
+    url = f"http://127.0.0.1:{free_port()}/store"
+    result = subprocess.run(
+        [str(VENV_BIN / "rarekg"), "load", "--store", url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert f"cannot reach {url}" in result.stderr
+
+
+@pytest.mark.slow
+def test_the_library_runs_through_the_remote_store(through_store: str, kg: KnowledgeGraph) -> None:
+    queries = library(kg)
+    assert queries, "the query library is empty"
+    for query in queries:
+        params = {p.name: p.example for p in query.parameters if p.required}
+        remote = httpx.get(f"{through_store}/api/query/{query.name}", params=params, timeout=30)
+        assert remote.status_code == 200, f"{query.name}: {remote.text}"
+        local = kg.run(query.text, bind_parameters(query, params, kg))
+        if isinstance(local, ox.QueryTriples):
+            got = list(ox.parse(remote.content, format=ox.RdfFormat.TURTLE))
+        else:
+            got = remote.json()["results"]["bindings"]
+        assert len(got) == sum(1 for _ in local), query.name  # type: ignore[union-attr]
+
+
+@pytest.mark.slow
+def test_sparql_through_the_remote_store_sees_our_union(through_store: str) -> None:
+    ask = 'ASK { rkr:Dysprosium rkg:symbol "Dy" . rkg:Magnet a owl:Class }'
+    response = httpx.get(through_store + "/sparql", params={"query": ask})
+    assert response.status_code == 200
+    assert response.json()["boolean"] is True
+    bad = httpx.get(through_store + "/sparql", params={"query": "ASK {"})
+    assert bad.status_code == 400

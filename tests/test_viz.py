@@ -1,0 +1,164 @@
+"""The explorer's data, layout, page and routes, without a browser (see test_browser.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner
+
+from rarekg.cli import main
+from rarekg.kg import KnowledgeGraph
+from rarekg.namespaces import RKR
+from rarekg.viz import ASSETS, Explorer, explore, explorer_page
+from rarekg.viz.network import to_network
+from servers import rarekg_serve
+
+DY = str(RKR.Dysprosium)
+STAGES = ["element", "material", "magnet", "component", "application", "industry"]
+
+
+@pytest.fixture(scope="module")
+def explorer(kg: KnowledgeGraph) -> Explorer:
+    return explore(kg)
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[httpx.Client]:
+    """``rarekg serve``, which mounts the explorer's routes, on a free loopback port."""
+    with rarekg_serve() as base, httpx.Client(base_url=base, timeout=30) as http:
+        yield http
+
+
+def page_data(html: str) -> dict[str, object]:
+    found = re.search(r'<script id="graph-data" type="application/json">(.*?)</script>', html, re.S)
+    assert found, "the page carries no graph data"
+    data: dict[str, object] = json.loads(found.group(1))
+    return data
+
+
+def test_nodes_are_the_curated_things_with_their_kind(explorer: Explorer) -> None:
+    kinds = {
+        str(RKR.Dysprosium): "element",
+        str(RKR.SinteredNdFeB): "magnet",
+        str(RKR.China): "country",
+        str(RKR.MPMaterials): "company",
+        str(RKR["MOFCOM-GAC-2025-18"]): "export-control",
+        str(RKR["MOFCOM-GAC-2025-70"]): "suspension",
+        str(RKR.AutomotiveIndustry): "industry",
+    }
+    assert {n: explorer.nodes[n]["cls"] for n in kinds} == kinds
+    assert not any("/src-" in n or "/obs-" in n for n in explorer.nodes)
+
+
+def test_edges_are_asserted_relations_styled_by_kind(explorer: Explorer) -> None:
+    edges = set(explorer.edges)
+    assert (str(RKR.SinteredNdFeB), DY, "contains element", "dependency") in edges
+    assert (str(RKR["MOFCOM-GAC-2025-18"]), DY, "controls", "control") in edges
+    # dependsOn is the reasoner's closure: drawn as the asserted steps only.
+    assert not any(label == "depends on" for _, _, label, _ in edges)
+
+
+def test_layout_runs_from_elements_to_industries(explorer: Explorer) -> None:
+    net = to_network(explorer)
+    x_of_class: dict[str, set[int]] = {}
+    for node in net.nodes:
+        x_of_class.setdefault(node["cls"], set()).add(node["x"])
+    columns = [x_of_class[stage] for stage in STAGES]
+    assert all(len(xs) == 1 for xs in columns), "each stage is one column"
+    xs = [next(iter(c)) for c in columns]
+    assert xs == sorted(xs) and len(set(xs)) == len(xs)
+    policy_x = x_of_class["export-control"]
+    assert max(policy_x) < xs[0], "policies sit beside the elements they control"
+    positions = {(n["x"], n["y"]) for n in net.nodes}
+    assert len(positions) == len(net.nodes), "no two nodes share a place"
+
+
+def test_dysprosium_panel_has_sources_controls_and_industries(explorer: Explorer) -> None:
+    details = explorer.details[DY]
+    assert {str(RKR["src-usgs-mcs-2025"]), str(RKR["src-wikidata-elements"])} <= set(
+        details["sources"]
+    )
+    assert str(RKR["MOFCOM-GAC-2025-18"]) in {c["id"] for c in details["controls"]}
+    assert str(RKR.AutomotiveIndustry) in {i["id"] for i in details["industries"]}
+    assert str(RKR.China) in {p["id"] for p in details["producers"]}
+    links = {link["href"].split("?")[0] for link in details["links"]}
+    assert links == {"/api/chains", "/api/simulate", "/sparql"}
+
+
+def test_find_by_label_symbol_alternative_label_and_iri(explorer: Explorer) -> None:
+    assert {explorer.find(t) for t in ["Dysprosium", "dy", "rkr:Dysprosium", DY]} == {DY}
+    assert explorer.find("no such thing") is None
+
+
+def test_nodes_are_sized_by_chokepoint_score(explorer: Explorer) -> None:
+    assert explorer.scored
+    sizes = {n: explorer.nodes[n]["size"] for n in explorer.nodes}
+    assert explorer.chokepoints[0] in explorer.nodes
+    assert sizes[explorer.chokepoints[0]] == max(sizes.values()) > min(sizes.values())
+
+
+def test_served_page_loads_its_files_from_us(client: httpx.Client) -> None:
+    html = client.get("/graph").text
+    loaded = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert loaded and all(url.startswith("/") and not url.startswith("//") for url in loaded)
+    for url in loaded:
+        if url.startswith("/graph/static/"):
+            assert client.get(url).status_code == 200
+
+
+def test_vis_network_is_served_from_the_installed_pyvis(client: httpx.Client) -> None:
+    answer = client.get("/graph/static/vis-network.min.js")
+    assert answer.status_code == 200
+    assert answer.content == ASSETS["vis-network.min.js"].read_bytes()
+    assert "site-packages/pyvis/lib/vis-9.1.2" in str(ASSETS["vis-network.min.js"])
+    assert client.get("/graph/static/app.py").status_code == 404
+
+
+def test_focus_shows_a_neighbourhood(client: httpx.Client) -> None:
+    whole = page_data(client.get("/graph").text)["nodes"]
+    focus = page_data(client.get("/graph", params={"focus": "Dy", "depth": "1"}).text)
+    ids = {n["id"] for n in focus["nodes"]}  # type: ignore[attr-defined]
+    assert DY in ids and str(RKR["MOFCOM-GAC-2025-18"]) in ids
+    assert 2 < len(ids) < len(whole)  # type: ignore[arg-type]
+    assert focus["focus"]["id"] == DY  # type: ignore[index]
+
+
+def test_bad_focus_and_depth_are_refused_clearly(client: httpx.Client) -> None:
+    missing = client.get("/graph", params={"focus": "Unobtainium"})
+    assert missing.status_code == 404 and "Unobtainium" in missing.text
+    deep = client.get("/graph", params={"focus": "Dy", "depth": "ten"})
+    assert deep.status_code == 400 and "depth" in deep.text
+
+
+def test_ontology_view_draws_classes_and_properties(client: httpx.Client) -> None:
+    data = page_data(client.get("/graph/ontology").text)
+    labels = {n["label"] for n in data["nodes"]}  # type: ignore[attr-defined]
+    assert {"rare earth element", "chemical element"} <= {label.lower() for label in labels}
+    kinds = {e["kind"] for e in data["edges"]}  # type: ignore[attr-defined]
+    assert kinds == {"subclass", "property"}
+
+
+def test_viz_command_writes_one_self_contained_file(tmp_path: Path) -> None:
+    out = tmp_path / "dy.html"
+    result = CliRunner().invoke(main, ["viz", "-o", str(out), "--focus", "Dy", "--depth", "2"])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert not re.search(r"<(?:script|link)[^>]+(?:src|href)=", html), "it loads no file"
+    assert "vis.Network" in html and page_data(html)["focus"]["id"] == DY  # type: ignore[index]
+
+
+def test_viz_command_names_an_unknown_focus(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["viz", "-o", str(tmp_path / "x.html"), "--focus", "Xx"])
+    assert result.exit_code == 2 and "'Xx'" in result.output
+
+
+def test_data_cannot_close_the_script_element(explorer: Explorer) -> None:
+    html = explorer_page(explorer, focus="Dy")
+    data_block = html.split('<script id="graph-data" type="application/json">')[1]
+    assert data_block.index("</script>") == len(data_block.split("</script>")[0])
+    assert "<" not in data_block.split("</script>")[0]
