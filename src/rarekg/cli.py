@@ -2,15 +2,44 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
 from rarekg import __version__
+from rarekg.analysis import (
+    AnalysisInputError,
+    chains_report,
+    chains_text,
+    chokepoints_report,
+    chokepoints_text,
+    project,
+    simulate_report,
+    simulate_text,
+    write_atomically,
+    write_graphml,
+)
+from rarekg.export import RDF_EXPORTS, rdf_bytes
+from rarekg.formats import FORMATS, RESULTS, by_name, kind_of, serialize
+from rarekg.kg import KnowledgeGraph, QueryError, load
+from rarekg.paths import find_artefacts
+from rarekg.queries import (
+    LibraryQuery,
+    QueryNotFoundError,
+    discover,
+    run_library_query,
+)
 from rarekg.validate import validate
 
 _FORMAT_HELP = "table for people, json for machines"
+
+_format_option = click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", help=_FORMAT_HELP
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,9 +61,7 @@ def main(ctx: click.Context, root: Path | None) -> None:
 
 
 @main.command("validate")
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", help=_FORMAT_HELP
-)
+@_format_option
 @click.pass_obj
 def validate_command(obj: dict[str, Path | None], fmt: str) -> None:
     """Check syntax, SHACL shapes, integrity checks and OWL consistency.
@@ -45,3 +72,359 @@ def validate_command(obj: dict[str, Path | None], fmt: str) -> None:
     report = validate(obj["root"])
     click.echo(report.to_json() if fmt == "json" else report.text)
     sys.exit(0 if report.conforms else 1)
+
+
+# --- analysis: chains, chokepoints, simulate, export ---------------------------------------
+
+
+def _analysis_output(
+    report: dict[str, Any], fmt: str, text: Callable[[dict[str, Any]], str]
+) -> None:
+    click.echo(json.dumps(report, indent=2, ensure_ascii=False) if fmt == "json" else text(report))
+
+
+def _analysis_call(call: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Run an analysis; bad input becomes a usage error naming the candidates."""
+    try:
+        return call()
+    except AnalysisInputError as error:
+        raise click.UsageError(str(error)) from None
+
+
+_on_option = click.option(
+    "--on", "on", metavar="DATE", default=None, help="As of this day, YYYY-MM-DD (default: today)."
+)
+
+
+@main.command("chains")
+@click.argument("source", metavar="FROM")
+@click.argument("target", metavar="TO")
+@click.option(
+    "--max-length",
+    type=click.IntRange(1, 20),
+    default=6,
+    show_default=True,
+    help="Longest chain, in relations.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 1000),
+    default=50,
+    show_default=True,
+    help="Most chains to list.",
+)
+@_format_option
+@click.pass_obj
+def chains_command(
+    obj: dict[str, Path | None], source: str, target: str, max_length: int, limit: int, fmt: str
+) -> None:
+    """Every dependency chain from FROM to TO (labels, symbols or IRIs), shortest first.
+
+    Each relation is shown with its sources. Example: rarekg chains Dy "wind energy".
+    """
+    kg = load(obj["root"])
+    report = _analysis_call(lambda: chains_report(kg, source, target, max_length, limit))
+    _analysis_output(report, fmt, chains_text)
+
+
+@main.command("chokepoints")
+@click.option(
+    "--top", type=click.IntRange(1), default=20, show_default=True, help="How many to list."
+)
+@_on_option
+@_format_option
+@click.pass_obj
+def chokepoints_command(obj: dict[str, Path | None], top: int, on: str | None, fmt: str) -> None:
+    """Rank the chokepoints of the supply chain, with the measures and evidence behind each."""
+    kg = load(obj["root"])
+    report = _analysis_call(lambda: chokepoints_report(kg, top=top, on=on))
+    _analysis_output(report, fmt, chokepoints_text)
+
+
+@main.command("simulate")
+@click.option(
+    "--restrict",
+    required=True,
+    metavar="COUNTRY",
+    help="The restricting country: ISO code or name.",
+)
+@click.option(
+    "--items",
+    default=None,
+    metavar="A,B",
+    help="Restricted items (default: all its export controls in force control).",
+)
+@_on_option
+@_format_option
+@click.pass_obj
+def simulate_command(
+    obj: dict[str, Path | None], restrict: str, items: str | None, on: str | None, fmt: str
+) -> None:
+    """Model what an export restriction by COUNTRY cuts, and who is exposed (modelled)."""
+    kg = load(obj["root"])
+    names = None if items is None else items.split(",")
+    report = _analysis_call(lambda: simulate_report(kg, restrict, names, on=on))
+    _analysis_output(report, fmt, simulate_text)
+
+
+def _rdf_exporter(format_name: str) -> Callable[[KnowledgeGraph, Path], None]:
+    """Make a writer of the reasoned graph in an RDF format."""
+
+    def export(kg: KnowledgeGraph, path: Path) -> None:
+        data = rdf_bytes(kg, format_name)
+
+        def write(temporary: Path) -> None:
+            temporary.write_bytes(data)
+
+        write_atomically(path, write)
+
+    return export
+
+
+#: Export formats: name -> writer of the loaded graph to a path. Add a format with a row.
+EXPORTERS: dict[str, Callable[[KnowledgeGraph, Path], None]] = {
+    "graphml": lambda kg, path: write_graphml(project(kg), path),
+    **{name: _rdf_exporter(name) for name in RDF_EXPORTS},
+}
+
+
+@main.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(EXPORTERS)),
+    required=True,
+    help="turtle, nt, jsonld, rdfxml: the reasoned graph (all graphs merged, inferred triples "
+    "included); graphml: the network projection for Gephi (scalar attributes only).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="File to write (replaced atomically).",
+)
+@click.pass_obj
+def export_command(obj: dict[str, Path | None], fmt: str, output: Path) -> None:
+    """Write the graph, or its network projection, to a file."""
+    if not output.parent.is_dir():
+        raise click.UsageError(f"no such folder: {output.parent}")
+    EXPORTERS[fmt](load(obj["root"]), output)
+    click.echo(f"wrote {output}")
+
+
+# --- server: serve, load ---------------------------------------------------------------------
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--store",
+    metavar="URL",
+    default=None,
+    help="Answer SPARQL from this remote SPARQL 1.1 query endpoint (e.g. Oxigraph "
+    "server's http://HOST:PORT/query) instead of the embedded store; fill it first "
+    "with `rarekg load --store`.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Seconds a query may run; past it the query is stopped and the client gets 503.",
+)
+@click.option(
+    "--row-cap",
+    type=click.IntRange(1),
+    default=10_000,
+    show_default=True,
+    help="Most rows in one answer; a cut answer says so in X-Rarekg-Truncated.",
+)
+@click.option("--cors", is_flag=True, help="Let web pages from any origin query the endpoint.")
+@click.option(
+    "--service-host",
+    "service_hosts",
+    multiple=True,
+    metavar="HOST",
+    help="A host SPARQL SERVICE clauses may call (repeatable; default: none).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Query worker processes (default: the number of CPUs, at least 2).",
+)
+@click.option(
+    "--cache-size",
+    type=click.IntRange(0),
+    default=512,
+    show_default=True,
+    help="Answers kept for repeated identical requests; 0 turns the cache off.",
+)
+@click.pass_obj
+def serve_command(
+    obj: dict[str, Path | None],
+    host: str,
+    port: int,
+    store: str | None,
+    timeout: float,
+    row_cap: int,
+    cors: bool,
+    service_hosts: tuple[str, ...],
+    workers: int | None,
+    cache_size: int,
+) -> None:
+    """Serve the SPARQL endpoint, the query page, the JSON API and the graph explorer.
+
+    Read-only: SPARQL Update is refused. Binds to the loopback address unless --host
+    says otherwise.
+    """
+    from rarekg.server.app import serve
+    from rarekg.settings import Settings
+
+    settings = Settings(
+        host=host,
+        port=port,
+        timeout=timeout,
+        row_cap=row_cap,
+        cors=cors,
+        service_hosts=service_hosts,
+        store=store,
+        cache_size=cache_size,
+        **({"workers": workers} if workers else {}),
+    )
+    serve(load(obj["root"]), settings)
+
+
+@main.command("load")
+@click.option(
+    "--store",
+    metavar="URL",
+    required=True,
+    help="The store's SPARQL 1.1 Graph Store Protocol endpoint (e.g. Oxigraph "
+    "server's http://HOST:PORT/store).",
+)
+@click.pass_obj
+def load_command(obj: dict[str, Path | None], store: str) -> None:
+    """Push the reasoned graph into a remote store, one named graph per source file.
+
+    Each graph replaces the store's graph of the same name.
+    """
+    from rarekg.remote import RemoteStoreError, push
+
+    try:
+        sent = push(load(obj["root"]), store)
+    except RemoteStoreError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"pushed {sum(sent.values())} triples in {len(sent)} graphs to {store}")
+
+
+# --- query library: queries, query ---------------------------------------------------------
+
+
+def _fail(message: str) -> NoReturn:
+    """Report bad input on one line and exit 2, as click does for usage errors."""
+    click.echo(f"Error: {' '.join(message.split())}", err=True)
+    sys.exit(2)
+
+
+@main.command("queries")
+@_format_option
+@click.pass_obj
+def queries_command(obj: dict[str, Path | None], fmt: str) -> None:
+    """List the query library: each question's name, title and parameters."""
+    found = discover(find_artefacts(obj["root"]).queries_dir)
+    if fmt == "json":
+        click.echo(json.dumps([q.describe() for q in found], indent=2, ensure_ascii=False))
+        return
+    for q in found:
+        params = " ".join(
+            f"{p.name}={p.example}" + ("" if p.required else " (optional)") for p in q.parameters
+        )
+        click.echo(f"{q.name}\n    {q.title}" + (f"\n    --param {params}" if params else ""))
+
+
+@main.command("query")
+@click.argument("query", metavar="NAME|FILE.rq|-")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter of the query (repeatable); `rarekg queries` lists them.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted({f.name for f in FORMATS})),
+    default=None,
+    help="table (default), json (SPARQL JSON results), csv, tsv, xml; for CONSTRUCT: "
+    "turtle (default), nt, jsonld, rdfxml.",
+)
+@click.pass_obj
+def query_command(
+    obj: dict[str, Path | None], query: str, params: tuple[str, ...], fmt: str | None
+) -> None:
+    """Run a library query by NAME, a SPARQL file, or SPARQL read from standard input (-).
+
+    Example: rarekg query controls-in-force --param date=2025-12-01
+    """
+    values: dict[str, str] = {}
+    for param in params:
+        name, sep, value = param.partition("=")
+        if not sep or not name.strip():
+            _fail(f"--param {param!r}: write NAME=VALUE")
+        if name.strip() in values:
+            _fail(f"--param {name.strip()!r} given twice")
+        values[name.strip()] = value
+    try:
+        if query == "-":
+            target: str | Path | LibraryQuery = LibraryQuery.from_text(sys.stdin.read(), "-")
+        elif query.endswith(".rq"):
+            target = Path(query)
+        else:
+            target = query
+        results = run_library_query(load(obj["root"]), target, values)
+        kind = kind_of(results)
+        output = by_name(fmt or ("table" if kind == RESULTS else "turtle"), kind)
+        click.echo(serialize(results, output), nl=False)
+    except (QueryNotFoundError, QueryError, ValueError) as error:
+        # ValueError covers bad parameters and formats, and a malformed `#+ param:` line.
+        _fail(str(error))
+
+
+# --- viz: the offline explorer page ---------------------------------------------------------
+
+
+@main.command("viz")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("build/explorer.html"),
+    show_default=True,
+    help="The HTML file to write.",
+)
+@click.option("--focus", help="Show only the neighbourhood of this thing (label, symbol or IRI).")
+@click.option(
+    "--depth",
+    type=click.IntRange(1, 6),
+    default=1,
+    show_default=True,
+    help="How many edges out from --focus.",
+)
+@click.pass_obj
+def viz_command(obj: dict[str, Path | None], output: Path, focus: str | None, depth: int) -> None:
+    """Write the graph explorer as one self-contained HTML file that works offline.
+
+    Example: rarekg viz -o dysprosium.html --focus Dy --depth 2
+    """
+    from rarekg.viz import FocusNotFound, write_page
+
+    try:
+        written = write_page(load(obj["root"]), output, focus=focus, depth=depth)
+    except FocusNotFound as error:
+        _fail(str(error))
+    click.echo(f"wrote {written}")
