@@ -36,15 +36,20 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
-@pytest.fixture(scope="module")
-def loaded(oxigraph: str) -> str:
-    result = subprocess.run(
-        [str(VENV_BIN / "rarekg"), "load", "--store", oxigraph + "/store"],
+def rarekg_load(store: str) -> subprocess.CompletedProcess[str]:
+    """Run `rarekg load --store STORE` as a user would."""
+    return subprocess.run(
+        [str(VENV_BIN / "rarekg"), "load", "--store", store],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
+
+
+@pytest.fixture(scope="module")
+def loaded(oxigraph: str) -> str:
+    result = rarekg_load(oxigraph + "/store")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("pushed ")
     return oxigraph
@@ -72,13 +77,7 @@ def test_load_pushes_one_named_graph_per_source_file(loaded: str, kg: KnowledgeG
 
 @pytest.mark.slow
 def test_load_replaces_rather_than_duplicates(loaded: str, kg: KnowledgeGraph) -> None:
-    again = subprocess.run(
-        [str(VENV_BIN / "rarekg"), "load", "--store", loaded + "/store"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    again = rarekg_load(loaded + "/store")
     assert again.returncode == 0, again.stderr
     response = httpx.post(
         loaded + "/query",
