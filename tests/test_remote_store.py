@@ -91,13 +91,7 @@ def test_load_replaces_rather_than_duplicates(loaded: str, kg: KnowledgeGraph) -
 @pytest.mark.slow
 def test_load_to_a_store_that_is_not_there_fails_clearly() -> None:
     url = f"http://127.0.0.1:{free_port()}/store"
-    result = subprocess.run(
-        [str(VENV_BIN / "rarekg"), "load", "--store", url],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = rarekg_load(url)
     assert result.returncode == 1
     assert f"cannot reach {url}" in result.stderr
 
@@ -126,3 +120,24 @@ def test_sparql_through_the_remote_store_sees_our_union(through_store: str) -> N
     assert response.json()["boolean"] is True
     bad = httpx.get(through_store + "/sparql", params={"query": "ASK {"})
     assert bad.status_code == 400
+
+
+@pytest.mark.slow
+def test_row_cap_and_formats_apply_to_answers_from_the_remote_store(loaded: str) -> None:
+    with rarekg_serve("--store", loaded + "/query", "--row-cap", "3") as base:
+        rows = httpx.get(
+            base + "/sparql",
+            params={"query": "SELECT ?e WHERE { ?e a rkg:RareEarthElement }"},
+            headers={"accept": "text/tab-separated-values"},
+        )
+        assert rows.status_code == 200, rows.text
+        assert rows.headers["X-Rarekg-Truncated"] == "true"
+        assert len(rows.text.strip().splitlines()) == 1 + 3  # header and three rows
+        triples = httpx.get(
+            base + "/sparql",
+            params={"query": "CONSTRUCT WHERE { ?e a rkg:RareEarthElement }"},
+            headers={"accept": "application/n-triples"},
+        )
+        assert triples.status_code == 200, triples.text
+        assert triples.headers["X-Rarekg-Truncated"] == "true"
+        assert len(triples.text.strip().splitlines()) == 3

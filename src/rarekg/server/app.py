@@ -10,6 +10,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import pyoxigraph as ox
 import uvicorn
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -22,7 +23,7 @@ from rarekg.formats import GRAPH, RESULTS, negotiate
 from rarekg.kg import KnowledgeGraph
 from rarekg.remote import RemoteStore, RemoteStoreError, with_bindings
 from rarekg.server import api, explorer, pages
-from rarekg.server.execute import Answer, Engine, QueryJob
+from rarekg.server.execute import Answer, Engine, QueryJob, shape
 from rarekg.server.service import Counts, count, describe
 from rarekg.server.sparql import ProtocolError, parse
 from rarekg.server.sparql import Request as ProtocolRequest
@@ -66,7 +67,16 @@ class RemoteEngine:
         if got.status != 200:
             status = got.status if 400 <= got.status < 500 else 502
             return Answer.error(status, f"the store answered {got.status}: {got.body.decode()}")
-        return Answer(200, got.body, got.media_type)
+        # Re-read the store's answer so the row cap and our formats apply as they do
+        # for the embedded store.
+        results_format = ox.QueryResultsFormat.from_media_type(got.media_type)
+        if results_format is not None:
+            return shape(ox.parse_query_results(got.body, results_format), RESULTS, job)
+        graph_format = ox.RdfFormat.from_media_type(got.media_type)
+        if graph_format is None:
+            return Answer.error(502, f"the store answered in an unknown format {got.media_type}")
+        quads = ox.parse(got.body, format=graph_format)
+        return shape((q.triple for q in quads), GRAPH, job)
 
 
 class _Cache:

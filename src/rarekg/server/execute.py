@@ -8,7 +8,7 @@ the cap are dropped at a row boundary and the answer says so, never a cut-off bo
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import islice
 from typing import Protocol
@@ -111,7 +111,7 @@ def _solutions(results: ox.QuerySolutions, fmt: Format, cap: int) -> Answer:
     return Answer(200, body, fmt.media_type, truncated)
 
 
-def _triples(results: ox.QueryTriples, fmt: Format, cap: int) -> Answer:
+def _triples(results: Iterable[ox.Triple], fmt: Format, cap: int) -> Answer:
     triples = list(islice(results, cap + 1))
     assert isinstance(fmt.oxigraph, ox.RdfFormat)
     prefixes = PREFIXES if fmt.oxigraph == ox.RdfFormat.TURTLE else None
@@ -155,16 +155,31 @@ def answer(kg: KnowledgeGraph, job: QueryJob, allowed: Callable[[str], bool]) ->
         )
     except QueryError as error:
         return _query_error(error, job.text)
-    kind = kind_of(results)
+    return shape(results, kind_of(results), job)
+
+
+def shape(
+    results: ox.QuerySolutions | ox.QueryBoolean | Iterable[ox.Triple], kind: str, job: QueryJob
+) -> Answer:
+    """Cap, negotiate and serialise query results into the whole HTTP answer.
+
+    Shared by the embedded store and remote stores, so both cut answers at the row
+    cap on a row boundary and serve every negotiated format.
+
+    Examples:
+        >>> triple = ox.Triple(ox.NamedNode("http://a"), ox.NamedNode("http://b"), ox.Literal("c"))
+        >>> shape([triple, triple], GRAPH, QueryJob("", accept="text/turtle", row_cap=1)).truncated
+        True
+    """
     fmt = negotiate(job.accept, kind)
     if fmt is None:
         return not_acceptable(kind)
     try:
         if isinstance(results, ox.QuerySolutions):
             return _solutions(results, fmt, job.row_cap)
-        if isinstance(results, ox.QueryTriples):
-            return _triples(results, fmt, job.row_cap)
-        return Answer(200, serialize(results, fmt), fmt.media_type)
+        if isinstance(results, ox.QueryBoolean):
+            return Answer(200, serialize(results, fmt), fmt.media_type)
+        return _triples(results, fmt, job.row_cap)
     except OSError as error:  # Oxigraph evaluates lazily: failures surface while reading
         return Answer.error(500, f"query failed: {error}")
 
