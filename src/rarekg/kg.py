@@ -93,6 +93,46 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"unsupported term {term!r}")
 
 
+def run_query(
+    store: ox.Store,
+    text: str,
+    bindings: Mapping[str, Node] | None = None,
+    default_graph: Sequence[str] | None = None,
+    named_graphs: Sequence[str] | None = None,
+) -> QueryResults:
+    """Run SPARQL query text on a store the way :meth:`KnowledgeGraph.run` does.
+
+    For code that holds only the store, such as a query worker process.
+
+    Raises:
+        QueryError: the text is not valid SPARQL or evaluation failed.
+    """
+    substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]
+    substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
+    default: GraphList | None = None
+    if default_graph is not None:
+        default = [ox.NamedNode(g) for g in default_graph]
+    named: list[ox.NamedNode | ox.BlankNode] | None = None
+    if named_graphs is not None:
+        named = [ox.NamedNode(g) for g in named_graphs]
+    try:
+        return store.query(
+            text,
+            prefixes=PREFIXES,
+            substitutions=substitutions,
+            # The union is our default dataset; the query's own FROM wins over it.
+            use_default_graph_as_union=default is None and not declares_dataset(text),
+            default_graph=default,
+            named_graphs=named,
+        )
+    except SyntaxError as error:
+        raise QueryError(f"invalid SPARQL: {error.msg}") from error
+    except (OSError, RuntimeError) as error:
+        # Oxigraph substitutes only variables the query projects (SEP-0007), and
+        # says so in a RuntimeError; evaluation failures arrive as OSError.
+        raise QueryError(f"query failed: {error}") from error
+
+
 def source_files(artefacts: Artefacts) -> list[SourceFile]:
     """The ontology (graph ``ontology``) and every curated graph file, in load order."""
     return [
@@ -146,30 +186,7 @@ class KnowledgeGraph:
         Raises:
             QueryError: the text is not valid SPARQL or evaluation failed.
         """
-        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]
-        substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
-        default: GraphList | None = None
-        if default_graph is not None:
-            default = [ox.NamedNode(g) for g in default_graph]
-        named: list[ox.NamedNode | ox.BlankNode] | None = None
-        if named_graphs is not None:
-            named = [ox.NamedNode(g) for g in named_graphs]
-        try:
-            return self.store.query(
-                text,
-                prefixes=PREFIXES,
-                substitutions=substitutions,
-                # The union is our default dataset; the query's own FROM wins over it.
-                use_default_graph_as_union=default is None and not declares_dataset(text),
-                default_graph=default,
-                named_graphs=named,
-            )
-        except SyntaxError as error:
-            raise QueryError(f"invalid SPARQL: {error.msg}") from error
-        except (OSError, RuntimeError) as error:
-            # Oxigraph substitutes only variables the query projects (SEP-0007), and
-            # says so in a RuntimeError; evaluation failures arrive as OSError.
-            raise QueryError(f"query failed: {error}") from error
+        return run_query(self.store, text, bindings, default_graph, named_graphs)
 
     def query(self, text: str, bindings: Mapping[str, Node] | None = None) -> list[Row]:
         """Run a SELECT query and return its rows as dicts of rdflib terms.

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from rdflib.term import Node
 
 from rarekg.formats import FORMATS, GRAPH, RESULTS, Format, kind_of, negotiate, serialize
-from rarekg.kg import KnowledgeGraph, QueryError
+from rarekg.kg import QueryError, run_query
 from rarekg.namespaces import PREFIXES
 from rarekg.server.guard import READ_ONLY, is_update, service_refusal
 
@@ -128,30 +128,26 @@ def _query_error(error: QueryError, text: str) -> Answer:
     return Answer.error(500, str(error))
 
 
-def answer(kg: KnowledgeGraph, job: QueryJob, allowed: Callable[[str], bool]) -> Answer:
-    """Run a job against a knowledge graph and return the whole HTTP answer.
+def answer(store: ox.Store, job: QueryJob, allowed: Callable[[str], bool]) -> Answer:
+    """Run a job against a store and return the whole HTTP answer.
 
     Args:
-        kg: the store to query.
+        store: the store to query (a worker's copy of the knowledge graph).
         job: the query and what the request said about it.
         allowed: tells whether a ``SERVICE`` endpoint IRI may be called.
 
     Examples:
-        >>> kg = KnowledgeGraph(ox.Store(), None, [], None)
-        >>> answer(kg, QueryJob("ASK {}"), lambda iri: False).body
+        >>> answer(ox.Store(), QueryJob("ASK {}"), lambda iri: False).body
         b'{"head":{},"boolean":true}'
-        >>> answer(kg, QueryJob("DROP ALL"), lambda iri: False).status
+        >>> answer(ox.Store(), QueryJob("DROP ALL"), lambda iri: False).status
         403
     """
     refusal = service_refusal(job.text, allowed)
     if refusal:
         return Answer.error(403, refusal)
     try:
-        results = kg.run(
-            job.text,
-            dict(job.bindings),
-            default_graph=job.default_graph,
-            named_graphs=job.named_graphs,
+        results = run_query(
+            store, job.text, dict(job.bindings), job.default_graph, job.named_graphs
         )
     except QueryError as error:
         return _query_error(error, job.text)

@@ -54,12 +54,11 @@ def worker_main(dump: str, service_hosts: list[str]) -> None:
     settings = Settings(service_hosts=tuple(service_hosts))
     store = ox.Store()
     store.bulk_load(path=dump, format=ox.RdfFormat.N_QUADS)
-    kg = KnowledgeGraph(store, None, [], None)  # type: ignore[arg-type]
     _write(answers, _READY)
     while (job := _read(jobs)) is not None:
         assert isinstance(job, QueryJob)
         try:
-            result = answer(kg, job, settings.allows_service)
+            result = answer(store, job, settings.allows_service)
         except Exception as error:  # a worker must answer every job it takes
             result = Answer.error(500, f"the query failed: {error}")
         _write(answers, result)
