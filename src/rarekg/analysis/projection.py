@@ -183,25 +183,14 @@ def _grouped(
     return groups
 
 
-def _year_start(text: str) -> dt.date:
-    """The first day of an ``xsd:gYear`` or ``xsd:gYearMonth`` value."""
-    parts = text.split("-")
-    return dt.date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, 1)
-
-
 def _window(row: dict[str, Any]) -> PolicyWindow:
-    # A policy without an effective date applies from its announcement (day, else month,
-    # else year): the curated graph records only what the sources say.
-    start = row.get("effectiveFrom") or row.get("announced")
-    if start is None and "month" in row:
-        start = _year_start(str(row["month"]))
-    if start is None and "year" in row:
-        start = _year_start(str(row["year"]))
+    # The start is the load-time rule rkg:inForceFrom (queries/rules/40-in-force-from.rq),
+    # shared with the query library and the explorer.
     return PolicyWindow(
         iri=row["policy"],
         export_control=bool(row.get("exportControl")),
         suspension=bool(row.get("suspension")),
-        start=start,
+        start=row.get("start"),
         end=row.get("effectiveUntil"),
     )
 

@@ -109,7 +109,9 @@ _ALT_LABEL = PREFIXES["skos"] + "altLabel"
 _SOURCE = PREFIXES["prov"] + "wasDerivedFrom"
 _OBSERVED = ("observedItem", "observedCountry", "observedCompany", "observedFacility",
              "observedApplication", "exporter", "importer")  # fmt: skip
-_DATE_START = ("effectiveFrom", "announcedOn", "date", "dateMonth", "dateYear")
+# Policies start at the inferred rkg:inForceFrom (the rule every as-of answer shares);
+# events at their day, month or year.
+_DATE_START = ("inForceFrom", "date", "dateMonth", "dateYear")
 _UNIT_SYMBOLS = {"TONNE": "t", "KiloGM": "kg", "GM": "g"}  # QUDT local names
 _HIDDEN_FACTS = {_LABEL, PREFIXES["rdfs"] + "comment"}
 
@@ -205,7 +207,7 @@ def short_label(label: str) -> str:
 
 
 class _Triples:
-    """Subject-predicate-object indexes over the asserted graph, plus inferred dependsOn."""
+    """Indexes over the asserted graph, plus inferred dependsOn, types and policy starts."""
 
     def __init__(self, kg: KnowledgeGraph) -> None:
         self.out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -222,6 +224,9 @@ class _Triples:
             else:
                 self.out[s][p].append(o.value)
                 self.into[o.value][p].append(s)
+        # The one inferred literal the page needs: when each policy starts to apply.
+        for row in kg.query("SELECT ?s ?start WHERE { ?s rkg:inForceFrom ?start }"):
+            self.literal[str(row["s"])][str(RKG.inForceFrom)].append(str(row["start"]))
         self.depends: dict[str, set[str]] = defaultdict(set)
         self.needed_by: dict[str, set[str]] = defaultdict(set)
         for row in kg.query("SELECT ?s ?o WHERE { ?s rkg:dependsOn ?o }"):
@@ -391,7 +396,7 @@ def _facets(t: _Triples, s: str, produced_in: Mapping[tuple[str, str], object]) 
     }
     start = next((v for p in _DATE_START if (v := t.first(s, p))), None)
     suspensions = [
-        [t.first(susp, "effectiveFrom"), t.first(susp, "effectiveUntil")]
+        [t.first(susp, "inForceFrom"), t.first(susp, "effectiveUntil")]
         for policy in [s, *t.objects(s, "partOf")]
         for susp in t.subjects(policy, "suspends")
     ]
