@@ -13,7 +13,8 @@ PORT ?= 8000
 # Debian packages the project needs: Java for HermiT, Chromium for the browser tests.
 system-deps:
 	@command -v java >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 || { \
-	  apt-get update && apt-get install -y --no-install-recommends default-jre-headless chromium; }
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+	    default-jre-headless chromium; }
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
