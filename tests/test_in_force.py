@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from rarekg.analysis import project
-from rarekg.analysis.asof import in_force
+from rarekg.analysis.asof import in_force, in_force_windows
 from rarekg.kg import KnowledgeGraph
 from rarekg.queries import run_library_query
 
@@ -50,18 +50,32 @@ def test_query_library_and_analysis_agree_on_every_boundary_day(kg: KnowledgeGra
     assert disagreements == []
 
 
+def test_the_explorers_windows_agree_with_the_rule_on_every_boundary_day(
+    kg: KnowledgeGraph,
+) -> None:
+    projection = project(kg)
+    windows = in_force_windows(projection)
+    for day in boundary_days(kg):
+        covered = {
+            p
+            for p, spans in windows.items()
+            if any(start <= day and (end is None or day <= end) for start, end in spans)
+        }
+        assert covered == in_force(projection, day), day
+
+
 @pytest.mark.parametrize(
-    ("day", "in_force"),
+    ("day", "expected"),
     [
         ("2025-04-03", False),  # the day before Ann. 18 of 2025 took effect
         ("2025-04-04", True),
         ("2026-11-29", True),  # never suspended
     ],
 )
-def test_announcement_18_window(kg: KnowledgeGraph, day: str, in_force: bool) -> None:
+def test_announcement_18_window(kg: KnowledgeGraph, day: str, expected: bool) -> None:
     results = run_library_query(kg, "controls-in-force", {"date": day})
     policies = {row["policy"].value for row in results}  # type: ignore[union-attr,index]
-    assert ("https://w3id.org/rarekg/resource/MOFCOM-GAC-2025-18" in policies) is in_force
+    assert ("https://w3id.org/rarekg/resource/MOFCOM-GAC-2025-18" in policies) is expected
 
 
 def test_suspended_announcement_57_is_out_of_force_inside_the_window(kg: KnowledgeGraph) -> None:

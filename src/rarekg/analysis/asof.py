@@ -88,6 +88,47 @@ def in_force(projection: Projection, on: dt.date) -> set[str]:
     return {iri for iri in own if active(iri, frozenset())}
 
 
+def in_force_windows(projection: Projection) -> dict[str, list[tuple[dt.date, dt.date | None]]]:
+    """The spans of days each policy is in force, by :func:`in_force`'s rule.
+
+    The state can only change on a day some window starts or the day after one ends,
+    so :func:`in_force` is asked once per such day; consecutive spans are merged. A
+    client that has no Python (the explorer's page) filters by these spans instead of
+    restating the rule.
+
+    Returns:
+        policy IRI -> ``(first day, last day or None for open-ended)`` spans, in order.
+
+    Examples:
+        >>> import networkx as nx
+        >>> from rarekg.analysis.projection import PolicyWindow
+        >>> p = Projection(nx.MultiDiGraph())
+        >>> p.policies = {
+        ...     "rule": PolicyWindow("rule", True, False, dt.date(2025, 1, 1), None),
+        ...     "pause": PolicyWindow(
+        ...         "pause", False, True, dt.date(2025, 6, 1), dt.date(2025, 6, 30)
+        ...     ),
+        ... }
+        >>> _ = p.graph.add_edge("pause", "rule", kind="suspends")
+        >>> in_force_windows(p)["rule"]
+        [(datetime.date(2025, 1, 1), datetime.date(2025, 5, 31)), (datetime.date(2025, 7, 1), None)]
+    """
+    changes = sorted(
+        {w.start for w in projection.policies.values() if w.start is not None}
+        | {w.end + dt.timedelta(days=1) for w in projection.policies.values() if w.end is not None}
+    )
+    windows: dict[str, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+    for i, day in enumerate(changes):
+        last = changes[i + 1] - dt.timedelta(days=1) if i + 1 < len(changes) else None
+        for policy in in_force(projection, day):
+            spans = windows[policy]
+            if spans and spans[-1][1] == day - dt.timedelta(days=1):
+                spans[-1] = (spans[-1][0], last)
+            else:
+                spans.append((day, last))
+    return dict(windows)
+
+
 def controls_in_force(
     projection: Projection, on: dt.date, country: str | None = None
 ) -> dict[str, list[str]]:

@@ -167,13 +167,14 @@ var explorer = (function () {
 
   function status(text) { document.getElementById("status").textContent = text; }
 
+  // A policy carries the spans it is in force, computed on the server by the same rule
+  // as the analysis; anything else is shown from its own date on.
   function inForce(facet, date) {
-    if (!facet || !facet.start) return true;
-    if (facet.start > date) return false;
-    if (facet.until && date > facet.until) return false;
-    return !facet.suspensions.some(function (s) {
-      return s[0] && s[0] <= date && (!s[1] || date <= s[1]);
-    });
+    if (!facet) return true;
+    if (facet.windows) {
+      return facet.windows.some(function (w) { return w[0] <= date && (!w[1] || date <= w[1]); });
+    }
+    return !facet.start || facet.start <= date;
   }
 
   function applyFilters() {

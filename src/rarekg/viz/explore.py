@@ -8,6 +8,7 @@ the facts the side panel shows); :func:`to_network` turns it, or a neighbourhood
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Mapping
@@ -16,7 +17,8 @@ from statistics import median
 from typing import Any
 from urllib.parse import urlencode
 
-from rarekg.analysis import chokepoints_report
+from rarekg.analysis import chokepoints_report, project
+from rarekg.analysis.asof import in_force_windows
 from rarekg.kg import KnowledgeGraph
 from rarekg.namespaces import INFERRED_GRAPH, PREFIXES, RKG
 
@@ -109,9 +111,9 @@ _ALT_LABEL = PREFIXES["skos"] + "altLabel"
 _SOURCE = PREFIXES["prov"] + "wasDerivedFrom"
 _OBSERVED = ("observedItem", "observedCountry", "observedCompany", "observedFacility",
              "observedApplication", "exporter", "importer")  # fmt: skip
-# Policies start at the inferred rkg:inForceFrom (the rule every as-of answer shares);
-# events at their day, month or year.
-_DATE_START = ("inForceFrom", "date", "dateMonth", "dateYear")
+# Things other than policies (which carry in-force windows) are shown from their day,
+# month or year.
+_DATE_START = ("date", "dateMonth", "dateYear")
 _UNIT_SYMBOLS = {"TONNE": "t", "KiloGM": "kg", "GM": "g"}  # QUDT local names
 _HIDDEN_FACTS = {_LABEL, PREFIXES["rdfs"] + "comment"}
 
@@ -224,7 +226,7 @@ class _Triples:
             else:
                 self.out[s][p].append(o.value)
                 self.into[o.value][p].append(s)
-        # The one inferred literal the page needs: when each policy starts to apply.
+        # The one inferred literal the side panel shows: the day each policy starts to apply.
         for row in kg.query("SELECT ?s ?start WHERE { ?s rkg:inForceFrom ?start }"):
             self.literal[str(row["s"])][str(RKG.inForceFrom)].append(str(row["start"]))
         self.depends: dict[str, set[str]] = defaultdict(set)
@@ -324,11 +326,12 @@ def explore(kg: KnowledgeGraph, scores: Mapping[str, float] | None = None) -> Ex
                 if kind_key and o in shown:
                     explorer.edges.append((s, o, words(local_name(p)), kind_key))
     produced_in = _produced_in(t)
+    windows = in_force_windows(project(kg))
     for item, country in sorted(produced_in):
         if item in shown and country in shown:
             explorer.edges.append((item, country, "produced in", "supply"))
     for s in shown:
-        explorer.facets[s] = _facets(t, s, produced_in)
+        explorer.facets[s] = _facets(t, s, produced_in, windows.get(s))
         explorer.details[s] = _details(t, s, shown, produced_in, explorer.sources)
         if s in scores:
             explorer.details[s]["facts"].insert(0, ["chokepoint score", f"{scores[s]:.2f}"])
@@ -377,7 +380,17 @@ def _supplied_items(t: _Triples, s: str) -> set[str]:
     return {s} | materials
 
 
-def _facets(t: _Triples, s: str, produced_in: Mapping[tuple[str, str], object]) -> dict[str, Any]:
+def _facets(
+    t: _Triples,
+    s: str,
+    produced_in: Mapping[tuple[str, str], object],
+    windows: list[tuple[dt.date, dt.date | None]] | None,
+) -> dict[str, Any]:
+    """What the page's filters test: countries, elements, and when the thing applies.
+
+    A policy's ``windows`` are the spans it is in force by the analysis's rule
+    (:func:`rarekg.analysis.asof.in_force_windows`), so the page does not restate it.
+    """
     countries = set(t.objects(s, "locatedIn") + t.objects(s, "headquarteredIn"))
     countries |= set(t.objects(s, "jurisdiction") + t.objects(s, "targetsCountry"))
     countries |= {c for (item, c) in produced_in if item == s}
@@ -394,19 +407,14 @@ def _facets(t: _Triples, s: str, produced_in: Mapping[tuple[str, str], object]) 
         for e in t.depends[item] | {item}
         if str(RKG.ChemicalElement) in t.types[e]
     }
-    start = next((v for p in _DATE_START if (v := t.first(s, p))), None)
-    suspensions = [
-        [t.first(susp, "inForceFrom"), t.first(susp, "effectiveUntil")]
-        for policy in [s, *t.objects(s, "partOf")]
-        for susp in t.subjects(policy, "suspends")
-    ]
-    return {
-        "countries": sorted(countries),
-        "elements": sorted(elements),
-        "start": start,
-        "until": t.first(s, "effectiveUntil"),
-        "suspensions": suspensions,
-    }
+    facet: dict[str, Any] = {"countries": sorted(countries), "elements": sorted(elements)}
+    if str(RKG.Policy) in t.types[s]:
+        facet["windows"] = [
+            [start.isoformat(), end.isoformat() if end else None] for start, end in windows or []
+        ]
+    else:
+        facet["start"] = next((v for p in _DATE_START if (v := t.first(s, p))), None)
+    return facet
 
 
 def _ref(t: _Triples, iri: str, shown: Mapping[str, Any]) -> dict[str, Any]:
