@@ -114,27 +114,34 @@ def test_controls_in_force_says_what_each_controls_and_its_licence(
     }
 
 
-def test_stage_concentration_from_production(library_kg: KnowledgeGraph) -> None:
-    results = run_library_query(
-        library_kg, "stage-concentration", {"stage": "rkr:Mining", "year": "2024"}
-    )
-    # 60/30/10 t: shares 0.6, 0.3, 0.1; HHI 3600 + 900 + 100. The reported 0.5 is ignored.
-    assert rows(results, "country", "share", "basis", "hhi", "coverage") == {
-        ("rkr:China", "0.6", "production", "4600", "1"),
-        ("rkr:UnitedStates", "0.3", "production", "4600", "1"),
-        ("rkr:Australia", "0.1", "production", "4600", "1"),
-    }
-
-
-def test_stage_concentration_from_reported_shares(library_kg: KnowledgeGraph) -> None:
-    results = run_library_query(
-        library_kg, "stage-concentration", {"stage": "Separation", "year": "2024"}
-    )
-    # China 0.9 and 0.8 average to 0.85: HHI 7225 + 25 = 7250, covering 0.9 of the whole.
-    assert rows(results, "country", "share", "basis", "hhi", "coverage") == {
-        ("rkr:China", "0.85", "reported share", "7250", "0.9"),
-        ("rkr:UnitedStates", "0.05", "reported share", "7250", "0.9"),
-    }
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        # 60/30/10 t: shares 0.6, 0.3, 0.1; HHI 3600 + 900 + 100. The reported 0.5 is ignored.
+        (
+            {"stage": "rkr:Mining", "year": "2024"},
+            {
+                ("rkr:China", "0.6", "production", "4600", "1"),
+                ("rkr:UnitedStates", "0.3", "production", "4600", "1"),
+                ("rkr:Australia", "0.1", "production", "4600", "1"),
+            },
+        ),
+        # China 0.9 and 0.8 average to 0.85: HHI 7225 + 25 = 7250, covering 0.9 of the whole.
+        (
+            {"stage": "Separation", "year": "2024"},
+            {
+                ("rkr:China", "0.85", "reported share", "7250", "0.9"),
+                ("rkr:UnitedStates", "0.05", "reported share", "7250", "0.9"),
+            },
+        ),
+    ],
+    ids=["from-production", "from-reported-shares"],
+)
+def test_stage_concentration(
+    library_kg: KnowledgeGraph, params: dict[str, str], expected: set[tuple[str, ...]]
+) -> None:
+    results = run_library_query(library_kg, "stage-concentration", params)
+    assert rows(results, "country", "share", "basis", "hhi", "coverage") == expected
 
 
 def test_dependency_chains_are_the_edges_between(library_kg: KnowledgeGraph) -> None:

@@ -124,20 +124,15 @@ def test_sparql_through_the_remote_store_sees_our_union(through_store: str) -> N
 
 @pytest.mark.slow
 def test_row_cap_and_formats_apply_to_answers_from_the_remote_store(loaded: str) -> None:
+    cases = [  # query, media type, lines in a capped answer
+        ("SELECT ?e WHERE { ?e a rkg:RareEarthElement }", "text/tab-separated-values", 1 + 3),
+        ("CONSTRUCT WHERE { ?e a rkg:RareEarthElement }", "application/n-triples", 3),
+    ]
     with rarekg_serve("--store", loaded + "/query", "--row-cap", "3") as base:
-        rows = httpx.get(
-            base + "/sparql",
-            params={"query": "SELECT ?e WHERE { ?e a rkg:RareEarthElement }"},
-            headers={"accept": "text/tab-separated-values"},
-        )
-        assert rows.status_code == 200, rows.text
-        assert rows.headers["X-Rarekg-Truncated"] == "true"
-        assert len(rows.text.strip().splitlines()) == 1 + 3  # header and three rows
-        triples = httpx.get(
-            base + "/sparql",
-            params={"query": "CONSTRUCT WHERE { ?e a rkg:RareEarthElement }"},
-            headers={"accept": "application/n-triples"},
-        )
-        assert triples.status_code == 200, triples.text
-        assert triples.headers["X-Rarekg-Truncated"] == "true"
-        assert len(triples.text.strip().splitlines()) == 3
+        for query, media_type, lines in cases:
+            answer = httpx.get(
+                base + "/sparql", params={"query": query}, headers={"accept": media_type}
+            )
+            assert answer.status_code == 200, answer.text
+            assert answer.headers["X-Rarekg-Truncated"] == "true"
+            assert len(answer.text.strip().splitlines()) == lines, media_type

@@ -4,6 +4,24 @@ A policy is in force on day D from its effective date (or, lacking one, its anno
 day, month or year) through its end date, both inclusive, and not while a suspension of
 it, or of the policy it is part of, is itself in force on D. A clause is also out of force
 whenever the policy it is part of is.
+
+Examples:
+    A rule from 2025-01-01, paused for June 2025:
+
+    >>> import networkx as nx
+    >>> from rarekg.analysis.projection import PolicyWindow
+    >>> p = Projection(nx.MultiDiGraph())
+    >>> p.policies = {
+    ...     "rule": PolicyWindow("rule", True, False, dt.date(2025, 1, 1), None),
+    ...     "pause": PolicyWindow(
+    ...         "pause", False, True, dt.date(2025, 6, 1), dt.date(2025, 6, 30)
+    ...     ),
+    ... }
+    >>> _ = p.graph.add_edge("pause", "rule", kind="suspends")
+    >>> sorted(in_force(p, dt.date(2025, 6, 15))), sorted(in_force(p, dt.date(2025, 7, 1)))
+    (['pause'], ['rule'])
+    >>> in_force_windows(p)["rule"]
+    [(datetime.date(2025, 1, 1), datetime.date(2025, 5, 31)), (datetime.date(2025, 7, 1), None)]
 """
 
 from __future__ import annotations
@@ -57,19 +75,7 @@ def in_force(projection: Projection, on: dt.date) -> set[str]:
         2025-11-07 to 2026-11-10) and MOFCOM Announcement No. 72 of 2025 are the cases this
         rule was written for: a suspended policy keeps its own dates but is not in force.
 
-    Examples:
-        >>> import networkx as nx
-        >>> from rarekg.analysis.projection import PolicyWindow
-        >>> p = Projection(nx.MultiDiGraph())
-        >>> p.policies = {
-        ...     "rule": PolicyWindow("rule", True, False, dt.date(2025, 1, 1), None),
-        ...     "pause": PolicyWindow(
-        ...         "pause", False, True, dt.date(2025, 6, 1), dt.date(2025, 6, 30)
-        ...     ),
-        ... }
-        >>> _ = p.graph.add_edge("pause", "rule", kind="suspends")
-        >>> sorted(in_force(p, dt.date(2025, 6, 15))), sorted(in_force(p, dt.date(2025, 7, 1)))
-        (['pause'], ['rule'])
+    Examples: see the module's, where a pause suspends a rule for June 2025.
     """
     suspended_by = defaultdict(set)
     for suspension, targets in _relations(projection, "suspends").items():
@@ -99,19 +105,7 @@ def in_force_windows(projection: Projection) -> dict[str, list[tuple[dt.date, dt
     Returns:
         policy IRI -> ``(first day, last day or None for open-ended)`` spans, in order.
 
-    Examples:
-        >>> import networkx as nx
-        >>> from rarekg.analysis.projection import PolicyWindow
-        >>> p = Projection(nx.MultiDiGraph())
-        >>> p.policies = {
-        ...     "rule": PolicyWindow("rule", True, False, dt.date(2025, 1, 1), None),
-        ...     "pause": PolicyWindow(
-        ...         "pause", False, True, dt.date(2025, 6, 1), dt.date(2025, 6, 30)
-        ...     ),
-        ... }
-        >>> _ = p.graph.add_edge("pause", "rule", kind="suspends")
-        >>> in_force_windows(p)["rule"]
-        [(datetime.date(2025, 1, 1), datetime.date(2025, 5, 31)), (datetime.date(2025, 7, 1), None)]
+    Examples: see the module's.
     """
     changes = sorted(
         {w.start for w in projection.policies.values() if w.start is not None}
