@@ -69,14 +69,55 @@ def running(command: Sequence[str], probe: str) -> Iterator[subprocess.Popen[byt
 
 
 @contextmanager
-def rarekg_serve(*args: str, root: Path | None = None) -> Iterator[str]:
-    """``rarekg serve`` on a free loopback port (data from ``root`` if given); yields its URL."""
+def rarekg_server(
+    *args: str, root: Path | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``rarekg serve`` on a free loopback port; yields its URL and its process."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     data = ["--root", str(root)] if root else []
     command = [str(VENV_BIN / "rarekg"), *data, "serve", "--port", str(port), *args]
-    with running(command, base + "/healthz"):
+    with running(command, base + "/healthz") as process:
+        yield base, process
+
+
+@contextmanager
+def rarekg_serve(*args: str, root: Path | None = None) -> Iterator[str]:
+    """``rarekg serve`` on a free loopback port (data from ``root`` if given); yields its URL."""
+    with rarekg_server(*args, root=root) as (base, _):
         yield base
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory in bytes of a process and all its descendants, read from /proc."""
+    total = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue  # it ended meanwhile
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) * 1024
+        pending.extend(int(child) for child in children)
+    return total
+
+
+def children(pid: int) -> set[int]:
+    """The direct child processes of a process (a server's query workers)."""
+    return {int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+
+
+def client_from(address: str, timeout: float = 30) -> httpx.Client:
+    """An HTTP client whose connections come from another loopback address.
+
+    The server gives each client address its own share of the workers, so a test of
+    "another client is served meanwhile" must really be another address.
+    """
+    return httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=timeout)
 
 
 def oxigraph_binary() -> str:

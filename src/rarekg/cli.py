@@ -33,6 +33,7 @@ from rarekg.queries import (
     discover,
     run_library_query,
 )
+from rarekg.settings import Settings, format_size, parse_size
 from rarekg.validate import validate
 
 _FORMAT_HELP = "table for people, json for machines"
@@ -216,85 +217,58 @@ def export_command(obj: dict[str, Path | None], fmt: str, output: Path) -> None:
 # --- server: serve, load ---------------------------------------------------------------------
 
 
+class _SizeType(click.ParamType[int]):
+    """A size in bytes, with an optional unit: 1048576, 512KiB, 64MiB, 1GiB."""
+
+    name = "size"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_size(str(value))
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
+def _settings_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Give a command one option per :class:`Settings` field, its help and default read there."""
+    for name, default, meta in reversed(Settings.options()):
+        flag = meta.get("option", "--" + name.replace("_", "-"))
+        kwargs: dict[str, Any] = {"help": meta["help"], "metavar": meta.get("metavar")}
+        if isinstance(default, bool):
+            command = click.option(flag, name, is_flag=True, **kwargs)(command)
+            continue
+        # A default computed on this machine (the worker count) is left to Settings.
+        if not meta.get("computed"):
+            kwargs |= {"default": default, "show_default": default not in (None, ())}
+        if isinstance(default, tuple):
+            kwargs |= {"multiple": True}
+        elif meta.get("size"):
+            kwargs |= {"type": _SizeType(), "show_default": format_size(default)}
+        elif isinstance(default, float):
+            kwargs |= {"type": click.FloatRange(min=0, min_open=True)}
+        elif isinstance(default, int):
+            kwargs |= {"type": click.IntRange(meta.get("low", 1), meta.get("high"))}
+        command = click.option(flag, name, **kwargs)(command)
+    return command
+
+
 @main.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-@click.option(
-    "--store",
-    metavar="URL",
-    default=None,
-    help="Answer SPARQL from this remote SPARQL 1.1 query endpoint (e.g. Oxigraph "
-    "server's http://HOST:PORT/query) instead of the embedded store; fill it first "
-    "with `rarekg load --store`.",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=10.0,
-    show_default=True,
-    help="Seconds a query may run; past it the query is stopped and the client gets 503.",
-)
-@click.option(
-    "--row-cap",
-    type=click.IntRange(1),
-    default=10_000,
-    show_default=True,
-    help="Most rows in one answer; a cut answer says so in X-Rarekg-Truncated.",
-)
-@click.option("--cors", is_flag=True, help="Let web pages from any origin query the endpoint.")
-@click.option(
-    "--service-host",
-    "service_hosts",
-    multiple=True,
-    metavar="HOST",
-    help="A host SPARQL SERVICE clauses may call (repeatable; default: none).",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(1, 64),
-    default=None,
-    help="Query worker processes (default: the number of CPUs, at least 2).",
-)
-@click.option(
-    "--cache-size",
-    type=click.IntRange(0),
-    default=512,
-    show_default=True,
-    help="Answers kept for repeated identical requests; 0 turns the cache off.",
-)
+@_settings_options
 @click.pass_obj
-def serve_command(
-    obj: dict[str, Path | None],
-    host: str,
-    port: int,
-    store: str | None,
-    timeout: float,
-    row_cap: int,
-    cors: bool,
-    service_hosts: tuple[str, ...],
-    workers: int | None,
-    cache_size: int,
-) -> None:
+def serve_command(obj: dict[str, Path | None], /, **options: Any) -> None:
     """Serve the SPARQL endpoint, the query page, the JSON API and the graph explorer.
 
     Read-only: SPARQL Update is refused. Binds to the loopback address unless --host
-    says otherwise.
+    says otherwise. Memory stays under workers x --worker-memory + --cache-bytes plus
+    the server's base (about 150 MiB with the shipped graph); every request is bounded
+    by --timeout, --max-body, --max-url, --max-headers and --read-timeout.
     """
     from rarekg.server.app import serve
-    from rarekg.settings import Settings
 
-    settings = Settings(
-        host=host,
-        port=port,
-        timeout=timeout,
-        row_cap=row_cap,
-        cors=cors,
-        service_hosts=service_hosts,
-        store=store,
-        cache_size=cache_size,
-        **({"workers": workers} if workers else {}),
-    )
-    serve(load(obj["root"]), settings)
+    given = {name: value for name, value in options.items() if value is not None}
+    serve(load(obj["root"]), Settings(**given))
 
 
 @main.command("load")
@@ -305,16 +279,24 @@ def serve_command(
     help="The store's SPARQL 1.1 Graph Store Protocol endpoint (e.g. Oxigraph "
     "server's http://HOST:PORT/store).",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Seconds the store may take to take each graph, its answer included.",
+)
 @click.pass_obj
-def load_command(obj: dict[str, Path | None], store: str) -> None:
+def load_command(obj: dict[str, Path | None], store: str, timeout: float) -> None:
     """Push the reasoned graph into a remote store, one named graph per source file.
 
-    Each graph replaces the store's graph of the same name.
+    Each graph replaces the store's graph of the same name. The store's answers are
+    read within --timeout and shown as a short excerpt when it refuses.
     """
     from rarekg.remote import RemoteStoreError, push
 
     try:
-        sent = push(load(obj["root"]), store)
+        sent = push(load(obj["root"]), store, timeout=timeout)
     except RemoteStoreError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"pushed {sum(sent.values())} triples in {len(sent)} graphs to {store}")

@@ -8,7 +8,6 @@ are bound by the engine through substitutions, never by string formatting.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,35 +19,12 @@ from rdflib.term import Node
 from rarekg.namespaces import INFERRED_GRAPH, PREFIXES
 from rarekg.paths import Artefacts, cache_dir, find_artefacts
 from rarekg.reason import Reasoning, reason
+from rarekg.sparql_text import declares_dataset
 from rarekg.store import GraphList, QueryResults, SourceFile, as_dataset, load_into, new_store
 
 log = logging.getLogger(__name__)
 
 Row = dict[str, Node]
-
-# Scanning left to right, IRIs, strings, comments, variables and prefixed names are
-# skipped whole, so a FROM keyword is only found where it is one (not in ?from).
-_FROM_SCAN = re.compile(
-    r"""<[^<>"{}|^`\\\s]*>"""
-    r"""|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'"""
-    r"""|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'"""
-    r"""|\#[^\n]*|[?$]\w+|[\w.-]*:[\w.-]*|(?P<from>\bFROM\b)""",
-    re.IGNORECASE,
-)
-
-
-def declares_dataset(text: str) -> bool:
-    """Tell whether a query names its own dataset with ``FROM`` or ``FROM NAMED``.
-
-    Examples:
-        >>> declares_dataset("SELECT * FROM <http://g> WHERE { ?s ?p ?o }")
-        True
-        >>> declares_dataset('SELECT * WHERE { ?s ?p "FROM" } # FROM here is a comment')
-        False
-        >>> declares_dataset("SELECT ?from WHERE { ?x rkg:from ?from }")
-        False
-    """
-    return any(match.group("from") for match in _FROM_SCAN.finditer(text))
 
 
 class QueryError(Exception):

@@ -29,6 +29,7 @@ from rarekg.store import QueryResults
 
 _HEADER = "#+"
 _NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_MAX_NAME = 100
 _PREFIXED = re.compile(r"([A-Za-z][\w.-]*):([\w.-]*)")
 
 
@@ -192,13 +193,16 @@ def find_query(kg: KnowledgeGraph, query: str | Path) -> LibraryQuery:
         if not query.is_file():
             raise QueryNotFoundError(f"no query file {query}")
         return read_query(query)
-    path = kg.artefacts.queries_dir / f"{query}.rq"
-    if _NAME.fullmatch(query) and path.is_file():
-        return read_query(path)
+    # A name past any file name's length is no query (and must not reach the OS).
+    if len(query) <= _MAX_NAME and _NAME.fullmatch(query):
+        path = kg.artefacts.queries_dir / f"{query}.rq"
+        if path.is_file():
+            return read_query(path)
     names = [q.stem for q in kg.artefacts.queries_dir.glob("*.rq")]
-    close = difflib.get_close_matches(query, names, n=3)
+    close = difflib.get_close_matches(query[:_MAX_NAME], names, n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else "; `rarekg queries` lists them"
-    raise QueryNotFoundError(f"no library query named {query!r}{hint}")
+    shown = query if len(query) <= _MAX_NAME else query[:_MAX_NAME] + "…"
+    raise QueryNotFoundError(f"no library query named {shown!r}{hint}")
 
 
 # --------------------------------------------------------------------------- binding

@@ -20,7 +20,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import owlready2
 import pyoxigraph as ox
 
 from rarekg import __version__
@@ -168,6 +167,8 @@ def classify(skeleton: bytes) -> set[tuple[str, str]]:
     Raises:
         owlready2.OwlReadyInconsistentOntologyError: HermiT found a contradiction.
     """
+    import owlready2  # here, not above: Java's wrapper is heavy and query workers skip it
+
     world = owlready2.World()
     world.get_ontology("http://rarekg.invalid/skeleton").load(
         fileobj=io.BytesIO(skeleton), format="ntriples"
@@ -202,6 +203,8 @@ def infer(store: ox.Store, sources: Sequence[SourceFile], rules_dir: Path) -> li
     Raises:
         InconsistentOntology: HermiT found a contradiction; the clashes name the nodes.
     """
+    import owlready2
+
     graphs = graph_nodes(sources)
     store.clear_graph(_INFERRED)
     try:

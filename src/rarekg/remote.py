@@ -14,7 +14,9 @@ References:
 
 from __future__ import annotations
 
-import re
+import asyncio
+import time
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -24,6 +26,7 @@ from rdflib.term import Node
 
 from rarekg.kg import KnowledgeGraph, to_oxigraph
 from rarekg.namespaces import sparql_prologue
+from rarekg.sparql_text import where_position
 
 
 class RemoteStoreError(Exception):
@@ -37,46 +40,6 @@ class RemoteAnswer:
     status: int
     body: bytes
     media_type: str
-
-
-_TOKENS = re.compile(
-    r"""(?P<skip>\#[^\n]*
-        | <[^<>"{}|^`\\\s]*>
-        | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\" | '''(?:[^'\\]|\\.|'(?!''))*'''
-        | "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*')
-      | (?P<open>\{) | (?P<close>\})
-      | (?<![?$\w:])(?P<keyword>WHERE|CONSTRUCT)\b""",
-    re.VERBOSE | re.IGNORECASE,
-)
-
-
-def where_position(text: str) -> int | None:
-    r"""Find where the query's outermost ``WHERE`` group opens: just after its ``{``.
-
-    Comments, IRIs and strings are skipped, so braces in them do not count.
-
-    Examples:
-        >>> text = 'CONSTRUCT { ?s ?p "{" } WHERE { ?s ?p ?o }'
-        >>> text[where_position(text):]
-        ' ?s ?p ?o }'
-        >>> where_position("# {\nASK { }")
-        9
-    """
-    depth, after_where, construct, groups = 0, False, False, 0
-    for token in _TOKENS.finditer(text):
-        kind = token.lastgroup
-        if kind == "keyword" and depth == 0:
-            after_where |= token.group().upper() == "WHERE"
-            construct |= token.group().upper() == "CONSTRUCT"
-        elif kind == "open":
-            if depth == 0:
-                groups += 1
-                if after_where or groups == (2 if construct else 1):
-                    return token.end()
-            depth += 1
-        elif kind == "close":
-            depth -= 1
-    return None
 
 
 def with_bindings(text: str, bindings: Mapping[str, Node]) -> str:
@@ -105,17 +68,82 @@ def with_bindings(text: str, bindings: Mapping[str, Node]) -> str:
     return prologue + text[:at] + block + text[at:]
 
 
+def excerpt(said: bytes | str, limit: int = 300) -> str:
+    r"""A short, printable excerpt of what a store said, safe to show on a terminal.
+
+    Examples:
+        >>> excerpt(b"bad\x1b[31m query\n\n here " + b"x" * 400, 20)
+        'bad [31m query here…'
+    """
+    head = said[: limit * 4]
+    text = head if isinstance(head, str) else head.decode(errors="replace")
+    printable = "".join(c if c.isprintable() else " " for c in text)
+    flat = " ".join(printable.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+class _Capped:
+    """Collects a response body within a byte cap, decompressing gzip and deflate itself.
+
+    httpx would decompress a chunk whole; a small compressed answer can grow a
+    thousandfold, so the body is read raw and inflated at most ``cap`` bytes at a time.
+    """
+
+    def __init__(self, encoding: str, cap: int, url: str) -> None:
+        self.cap, self.url = cap, url
+        self.raw = 0
+        self.body = bytearray()
+        encoding = encoding.strip().lower()
+        if encoding in ("gzip", "x-gzip", "deflate"):
+            self._inflate: zlib._Decompress | None = zlib.decompressobj(wbits=47)
+        elif encoding in ("", "identity"):
+            self._inflate = None
+        else:
+            raise RemoteStoreError(f"{url} answered in an encoding we do not read: {encoding}")
+
+    def add(self, chunk: bytes) -> None:
+        """Take one raw chunk.
+
+        Raises:
+            RemoteStoreError: past the cap, compressed or not, or a broken stream.
+        """
+        self.raw += len(chunk)
+        if self.raw > self.cap:
+            raise RemoteStoreError(f"{self.url} sent an answer over {self.cap} bytes")
+        if self._inflate is None:
+            self.body += chunk
+        else:
+            try:
+                while chunk:
+                    room = self.cap - len(self.body) + 1
+                    self.body += self._inflate.decompress(chunk, room)
+                    chunk = self._inflate.unconsumed_tail
+                    if len(self.body) > self.cap:
+                        break
+            except zlib.error as error:
+                raise RemoteStoreError(f"{self.url} sent a broken compressed answer") from error
+        if len(self.body) > self.cap:
+            raise RemoteStoreError(
+                f"{self.url} sent an answer over {self.cap} bytes once decompressed"
+            )
+
+
 class RemoteStore:
     """A SPARQL 1.1 query endpoint holding the graph that ``push`` put there.
+
+    The store is not trusted: each answer must arrive whole within the time limit and
+    fit the byte cap, compressed or not.
 
     Args:
         url: the query endpoint, e.g. ``http://127.0.0.1:7878/query`` for Oxigraph server.
         graphs: the named graphs making up the dataset when a query names none.
+        max_bytes: the largest answer read, before and after decompression.
     """
 
-    def __init__(self, url: str, graphs: Sequence[str]) -> None:
+    def __init__(self, url: str, graphs: Sequence[str], max_bytes: int) -> None:
         self.url = url
         self.graphs = tuple(graphs)
+        self.max_bytes = max_bytes
         self._client: httpx.AsyncClient | None = None
 
     async def start(self) -> None:
@@ -140,8 +168,9 @@ class RemoteStore:
         """Send a query by POST form and return the store's whole answer.
 
         Raises:
-            TimeoutError: the store took longer than ``timeout`` seconds.
-            RemoteStoreError: the store could not be reached.
+            TimeoutError: the whole answer took longer than ``timeout`` seconds.
+            RemoteStoreError: the store could not be reached, or its answer was too large
+                or broken.
         """
         assert self._client is not None, "the remote store is not started"
         if default_graph is None and named_graphs is None:
@@ -151,33 +180,49 @@ class RemoteStore:
             "default-graph-uri": list(default_graph or ()),
             "named-graph-uri": list(named_graphs or ()),
         }
+        headers = {"Accept": accept, "Accept-Encoding": "gzip, deflate"}
         try:
-            response = await self._client.post(
-                self.url, data=form, headers={"Accept": accept}, timeout=timeout
-            )
-        except httpx.TimeoutException as error:
-            raise TimeoutError(f"{self.url} did not answer within {timeout:g} s") from error
+            async with asyncio.timeout(timeout):
+                request = self._client.build_request(
+                    "POST", self.url, data=form, headers=headers, timeout=timeout
+                )
+                response = await self._client.send(request, stream=True)
+                try:
+                    body = _Capped(
+                        response.headers.get("content-encoding", ""), self.max_bytes, self.url
+                    )
+                    async for chunk in response.aiter_raw():
+                        body.add(chunk)
+                finally:
+                    await response.aclose()
+        except (TimeoutError, httpx.TimeoutException) as error:
+            raise TimeoutError(f"{self.url} did not answer in full within {timeout:g} s") from error
         except httpx.HTTPError as error:
             raise RemoteStoreError(f"cannot reach {self.url}: {error}") from error
         media = response.headers.get("content-type", "application/octet-stream")
-        return RemoteAnswer(response.status_code, response.content, media.split(";")[0])
+        return RemoteAnswer(response.status_code, bytes(body.body), media.split(";")[0])
 
 
-def push(kg: KnowledgeGraph, url: str, *, timeout: float = 60.0) -> dict[str, int]:
+def push(
+    kg: KnowledgeGraph, url: str, *, timeout: float = 60.0, max_reply: int = 64 * 1024
+) -> dict[str, int]:
     """Put every graph of ``kg`` into the store at ``url`` with the Graph Store Protocol.
 
-    Each graph replaces the store's graph of the same name (``PUT ?graph=IRI``).
+    Each graph replaces the store's graph of the same name (``PUT ?graph=IRI``). The
+    store's reply to each graph must arrive within ``timeout`` seconds; at most
+    ``max_reply`` bytes of it are read, and an error shows a short printable excerpt.
 
     Args:
         kg: the loaded, reasoned knowledge graph.
         url: the Graph Store Protocol endpoint, e.g. ``http://127.0.0.1:7878/store``.
-        timeout: seconds to wait for each graph.
+        timeout: seconds for each graph, sending and answer included.
+        max_reply: most bytes of the store's reply read.
 
     Returns:
         Graph IRI to the number of triples sent.
 
     Raises:
-        RemoteStoreError: the store refused a graph or could not be reached.
+        RemoteStoreError: the store refused a graph, could not be reached or was too slow.
     """
     sent: dict[str, int] = {}
     with httpx.Client(timeout=timeout) as client:
@@ -185,18 +230,30 @@ def push(kg: KnowledgeGraph, url: str, *, timeout: float = 60.0) -> dict[str, in
             graph = ox.NamedNode(name)
             data = kg.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
             assert data is not None, "dumping to memory returns the bytes"
+            deadline = time.monotonic() + timeout
             try:
-                response = client.put(
+                with client.stream(
+                    "PUT",
                     url,
                     params={"graph": name},
                     content=data,
                     headers={"Content-Type": "application/n-triples"},
-                )
+                ) as response:
+                    reply = bytearray()
+                    for chunk in response.iter_raw():
+                        reply += chunk[: max_reply - len(reply)]
+                        if len(reply) >= max_reply or time.monotonic() > deadline:
+                            break
+            except httpx.TimeoutException as error:
+                raise RemoteStoreError(
+                    f"{url} did not take graph {name} within {timeout:g} s"
+                ) from error
             except httpx.HTTPError as error:
                 raise RemoteStoreError(f"cannot reach {url}: {error}") from error
+            if time.monotonic() > deadline:
+                raise RemoteStoreError(f"{url} did not take graph {name} within {timeout:g} s")
             if response.status_code >= 300:
-                raise RemoteStoreError(
-                    f"{url} refused graph {name}: HTTP {response.status_code} {response.text}"
-                )
+                said = f"HTTP {response.status_code} {excerpt(bytes(reply))}"
+                raise RemoteStoreError(f"{url} refused graph {name}: {said}")
             sent[name] = sum(1 for _ in kg.store.quads_for_pattern(None, None, None, graph))
     return sent

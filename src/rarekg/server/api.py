@@ -1,28 +1,17 @@
 """The JSON API: the query library by name, and the analyses (chains, chokepoints, simulate).
 
-Library queries run in the query workers like any SPARQL request, under the same time
-limit. The analyses run on a network projection built once per app, in a thread so
-the event loop keeps serving.
+Library queries run in the query workers like any SPARQL request, and the analyses in
+the analysis worker, under the same limits.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from rarekg.analysis import (
-    AnalysisInputError,
-    Projection,
-    chains_report,
-    chokepoints_report,
-    project,
-    simulate_report,
-)
 from rarekg.kg import KnowledgeGraph
 from rarekg.queries import (
     QueryNotFoundError,
@@ -31,14 +20,14 @@ from rarekg.queries import (
     find_query,
     library,
 )
+from rarekg.server.compute import Compute
 from rarekg.server.execute import Answer, QueryJob
-from rarekg.settings import Settings
 
 #: Runs a job and turns its answer into a response (the app's shared path).
-Runner = Callable[[QueryJob], Awaitable[Response]]
+Runner = Callable[[QueryJob, Request], Awaitable[Response]]
 
 
-def routes(kg: KnowledgeGraph, settings: Settings, run: Runner) -> list[Route]:
+def routes(kg: KnowledgeGraph, run: Runner, compute: Compute) -> list[Route]:
     """The ``/api`` routes: the library's list and each query by name."""
 
     async def queries(request: Request) -> Response:
@@ -73,70 +62,31 @@ def routes(kg: KnowledgeGraph, settings: Settings, run: Runner) -> list[Route]:
             return _error(404, str(error))
         except QueryParameterError as error:
             return _error(400, str(error))
-        job = QueryJob(
-            found.text,
-            request.headers.get("accept"),
-            tuple(bindings.items()),
-            row_cap=settings.row_cap,
-        )
-        return await run(job)
+        job = QueryJob(found.text, request.headers.get("accept"), tuple(bindings.items()))
+        return await run(job, request)
 
     return [
         Route("/api/queries", queries, methods=["GET"]),
         Route("/api/query/{name}", query, methods=["GET"]),
-        *analysis_routes(kg),
+        *analysis_routes(compute),
     ]
 
 
-def _number(request: Request, name: str, default: int) -> int:
-    text = request.query_params.get(name)
-    if text is None:
-        return default
-    if not text.isdigit():
-        raise AnalysisInputError(f"{name} must be a whole number, not {text!r}")
-    return int(text)
+def analysis_routes(compute: Compute) -> list[Route]:
+    """``/api/chains``, ``/api/chokepoints`` and ``/api/simulate``: JSON, 400 on bad input.
 
+    Each is answered by the analysis worker (:mod:`rarekg.server.analyses`).
+    """
 
-def analysis_routes(kg: KnowledgeGraph) -> list[Route]:
-    """``/api/chains``, ``/api/chokepoints`` and ``/api/simulate``: JSON, 400 on bad input."""
-    built: list[Projection] = []
-
-    def projection() -> Projection:
-        if not built:
-            built.append(project(kg))
-        return built[0]
-
-    def chains(request: Request) -> dict[str, Any]:
-        params = request.query_params
-        if "from" not in params or "to" not in params:
-            raise AnalysisInputError("give from= and to= (labels, symbols or IRIs)")
-        max_length, limit = _number(request, "max_length", 6), _number(request, "limit", 50)
-        return chains_report(projection(), params["from"], params["to"], max_length, limit)
-
-    def chokepoints(request: Request) -> dict[str, Any]:
-        top = _number(request, "top", 20)
-        return chokepoints_report(projection(), top=top, on=request.query_params.get("on"))
-
-    def simulate(request: Request) -> dict[str, Any]:
-        params = request.query_params
-        if "restrict" not in params:
-            raise AnalysisInputError("give restrict= (a country: ISO code or name)")
-        items = params["items"].split(",") if "items" in params else None
-        return simulate_report(projection(), params["restrict"], items, on=params.get("on"))
-
-    def endpoint(report: Callable[[Request], dict[str, Any]]) -> Callable[[Request], Any]:
+    def endpoint(route: str) -> Callable[[Request], Awaitable[Response]]:
         async def handle(request: Request) -> Response:
-            try:
-                return JSONResponse(await run_in_threadpool(report, request))
-            except AnalysisInputError as error:
-                return _error(400, str(error))
+            return await compute(request, route)
 
         return handle
 
     return [
-        Route("/api/chains", endpoint(chains), methods=["GET"]),
-        Route("/api/chokepoints", endpoint(chokepoints), methods=["GET"]),
-        Route("/api/simulate", endpoint(simulate), methods=["GET"]),
+        Route(f"/api/{route}", endpoint(route), methods=["GET"])
+        for route in ("chains", "chokepoints", "simulate")
     ]
 
 

@@ -1,17 +1,19 @@
 """The ASGI app: ``create_app(kg, settings)`` wires the endpoint, pages and API together.
 
 Nothing lives at module level: each app owns its engine (the embedded store's query
-workers, or a remote store), its answer cache and its service description.
+workers, or a remote store), its answer cache, its fair shares of the engine and its
+service description. Every job takes one path: the entry check
+(:mod:`rarekg.server.guard`), the cache, the client's share of the engine
+(:mod:`rarekg.server.admission`), then the engine, raced against the client going away.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 
-import pyoxigraph as ox
-import uvicorn
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -19,95 +21,52 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from rarekg.formats import GRAPH, RESULTS, negotiate
 from rarekg.kg import KnowledgeGraph
-from rarekg.remote import RemoteStore, RemoteStoreError, with_bindings
+from rarekg.remote import RemoteStore
 from rarekg.server import api, explorer, pages
-from rarekg.server.execute import Answer, Engine, QueryJob, shape
+from rarekg.server.admission import Admission, TooManyRequests
+from rarekg.server.cache import AnswerCache, job_key
+from rarekg.server.compute import computer
+from rarekg.server.execute import Answer, Engine, QueryJob
+from rarekg.server.guard import check
+from rarekg.server.http import serve_app
+from rarekg.server.limits import ASGIApp, LimitExceeded, limited, read_body
+from rarekg.server.remote_engine import RemoteEngine
 from rarekg.server.service import Counts, count, describe
 from rarekg.server.sparql import ProtocolError, parse
 from rarekg.server.sparql import Request as ProtocolRequest
-from rarekg.server.workers import WorkerPool
+from rarekg.server.workers import ANALYSIS, WorkerPool
 from rarekg.settings import Settings
 
 TRUNCATED = "X-Rarekg-Truncated"
-
-
-class RemoteEngine:
-    """Answers jobs from a remote SPARQL 1.1 store; its time limit is the client's."""
-
-    def __init__(self, store: RemoteStore, settings: Settings) -> None:
-        self.store = store
-        self.settings = settings
-
-    async def start(self) -> None:
-        """Open the connection pool."""
-        await self.store.start()
-
-    async def close(self) -> None:
-        """Close the connection pool."""
-        await self.store.close()
-
-    async def run(self, job: QueryJob) -> Answer:
-        """Forward the job, asking for the formats the client accepts."""
-        wanted = [negotiate(job.accept, kind) for kind in (RESULTS, GRAPH)]
-        accept = ", ".join(f.media_type for f in wanted if f is not None)
-        try:
-            got = await self.store.query(
-                with_bindings(job.text, dict(job.bindings)),
-                accept=accept,
-                timeout=self.settings.timeout,
-                default_graph=job.default_graph,
-                named_graphs=job.named_graphs,
-            )
-        except TimeoutError as error:
-            return Answer.error(503, f"{error}: time limit {self.settings.timeout:g} s exceeded")
-        except RemoteStoreError as error:
-            return Answer.error(502, str(error))
-        if got.status != 200:
-            status = got.status if 400 <= got.status < 500 else 502
-            return Answer.error(status, f"the store answered {got.status}: {got.body.decode()}")
-        # Re-read the store's answer so the row cap and our formats apply as they do
-        # for the embedded store.
-        results_format = ox.QueryResultsFormat.from_media_type(got.media_type)
-        if results_format is not None:
-            return shape(ox.parse_query_results(got.body, results_format), RESULTS, job)
-        graph_format = ox.RdfFormat.from_media_type(got.media_type)
-        if graph_format is None:
-            return Answer.error(502, f"the store answered in an unknown format {got.media_type}")
-        quads = ox.parse(got.body, format=graph_format)
-        return shape((q.triple for q in quads), GRAPH, job)
-
-
-class _Cache:
-    """Whole answers to repeated identical jobs, least recently used out first."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._answers: OrderedDict[QueryJob, Answer] = OrderedDict()
-
-    def get(self, job: QueryJob) -> Answer | None:
-        found = self._answers.get(job)
-        if found is not None:
-            self._answers.move_to_end(job)
-        return found
-
-    def put(self, job: QueryJob, answer: Answer) -> None:
-        if self.size and answer.status == 200:
-            self._answers[job] = answer
-            if len(self._answers) > self.size:
-                self._answers.popitem(last=False)
+ROW_CAP = "X-Rarekg-Row-Cap"
+#: Headers of ours a script on another origin may read under ``--cors``.
+EXPOSED_HEADERS = [TRUNCATED, ROW_CAP, "Retry-After"]
 
 
 def _response(answer: Answer, settings: Settings) -> Response:
     headers = {"Vary": "Accept"}
     if answer.status == 200 and answer.media_type != "application/json":
         headers[TRUNCATED] = "true" if answer.truncated else "false"
-        headers["X-Rarekg-Row-Cap"] = str(settings.row_cap)
+        headers[ROW_CAP] = str(settings.row_cap)
+    if answer.status == 429:
+        headers["Retry-After"] = str(TooManyRequests.retry_after)
+    if answer.status in (408, 413):
+        headers["Connection"] = "close"  # the rest of the body is never read
     return Response(answer.body, answer.status, headers, media_type=answer.media_type)
 
 
-def create_app(kg: KnowledgeGraph, settings: Settings | None = None) -> Starlette:
+async def _until_disconnect(request: Request) -> None:
+    """Return when the client goes away (the request body has been read already)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def create_app(kg: KnowledgeGraph, settings: Settings | None = None) -> ASGIApp:
     """Build the endpoint for a loaded knowledge graph.
 
     With ``settings.store`` set, SPARQL is answered by that remote store and ``kg``
@@ -116,22 +75,54 @@ def create_app(kg: KnowledgeGraph, settings: Settings | None = None) -> Starlett
     settings = settings or Settings()
     engine: Engine
     if settings.store:
-        engine = RemoteEngine(RemoteStore(settings.store, kg.graph_names), settings)
+        remote = RemoteStore(settings.store, kg.graph_names, settings.max_store_answer)
+        engine = RemoteEngine(remote, settings)
     else:
         engine = WorkerPool(kg, settings)
     # The embedded store does not change while served, so its answers can be reused.
-    cache = _Cache(0 if settings.store else settings.cache_size)
+    cache = AnswerCache(replace(settings, cache_bytes=0) if settings.store else settings)
+    admission = Admission(settings)
+    analyses = WorkerPool(kg, settings, role=ANALYSIS)
+    compute = computer(analyses, admission, cache)
     counts: list[Counts] = []  # counted on the first request for the description
 
-    async def run(job: QueryJob) -> Response:
-        answer = cache.get(job)
-        if answer is None:
-            answer = await engine.run(job)
-            cache.put(job, answer)
-        return _response(answer, settings)
+    async def answer(job: QueryJob, request: Request) -> Answer:
+        refusal = check(job.text, settings.allows_service, settings.max_depth)
+        if refusal is not None:
+            return Answer.error(refusal.status, refusal.message)
+        job = replace(job, row_cap=settings.row_cap, max_bytes=settings.max_answer_bytes)
+        key = job_key(job)
+        found = cache.get(key)
+        if found is not None:
+            return found
+
+        async def in_turn() -> Answer:
+            async with admission.slot(_client(request)):
+                return await engine.run(job)
+
+        work = asyncio.ensure_future(in_turn())
+        gone = asyncio.ensure_future(_until_disconnect(request))
+        await asyncio.wait({work, gone}, return_when=asyncio.FIRST_COMPLETED)
+        if not work.done():
+            work.cancel()  # out of the queue, or the engine stops the query and its worker
+            await asyncio.gather(work, return_exceptions=True)
+            return Answer.error(499, "the client went away")
+        gone.cancel()
+        try:
+            result = work.result()
+        except TooManyRequests as error:
+            return Answer.error(429, str(error))
+        cache.put(key, result)
+        return result
+
+    async def run(job: QueryJob, request: Request) -> Response:
+        return _response(await answer(job, request), settings)
 
     async def sparql(request: Request) -> Response:
-        body = await request.body() if request.method == "POST" else b""
+        try:
+            body = await read_body(request, settings) if request.method == "POST" else b""
+        except LimitExceeded as error:
+            return _response(Answer.error(error.status, error.message), settings)
         protocol = ProtocolRequest(
             request.method,
             request.scope["query_string"],
@@ -140,11 +131,11 @@ def create_app(kg: KnowledgeGraph, settings: Settings | None = None) -> Starlett
             request.headers.get("accept"),
         )
         try:
-            job = parse(protocol, settings)
+            job = parse(protocol)
         except ProtocolError as error:
             return _response(error.answer, settings)
         if job is not None:
-            return await run(job)
+            return await run(job, request)
         if not counts:
             counts.append(await count(engine))
         text = describe(counts[0], str(request.url_for("sparql")), settings)
@@ -152,26 +143,36 @@ def create_app(kg: KnowledgeGraph, settings: Settings | None = None) -> Starlett
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # The analysis worker builds its projection meanwhile: the endpoint is up first.
+        warming = asyncio.ensure_future(analyses.start())
         await engine.start()
         try:
             yield
         finally:
-            await engine.close()
+            warming.cancel()
+            await asyncio.gather(warming, return_exceptions=True)
+            await asyncio.gather(engine.close(), analyses.close())
 
     routes: list[BaseRoute] = [
         Route("/sparql", sparql, methods=["GET", "POST"], name="sparql"),
         *pages.routes(),
-        *api.routes(kg, settings, run),
-        *explorer.routes(kg),
+        *api.routes(kg, run, compute),
+        *explorer.routes(kg, compute),
     ]
     middleware = []
     if settings.cors:
         middleware.append(
-            Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"])
+            Middleware(
+                CORSMiddleware,
+                allow_origins=["*"],
+                allow_methods=["GET", "POST"],
+                expose_headers=EXPOSED_HEADERS,
+            )
         )
-    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    return limited(app, settings)
 
 
 def serve(kg: KnowledgeGraph, settings: Settings) -> None:
-    """Run the endpoint with uvicorn until interrupted."""
-    uvicorn.run(create_app(kg, settings), host=settings.host, port=settings.port)
+    """Run the endpoint until interrupted."""
+    serve_app(create_app(kg, settings), settings)

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import islice
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import pyoxigraph as ox
 from rdflib.term import Node
@@ -19,8 +19,10 @@ from rdflib.term import Node
 from rarekg.formats import FORMATS, GRAPH, RESULTS, Format, kind_of, negotiate, serialize
 from rarekg.kg import QueryError, run_query
 from rarekg.namespaces import PREFIXES
-from rarekg.server.guard import READ_ONLY, is_update, service_refusal
+from rarekg.remote import excerpt
+from rarekg.settings import Settings
 
+T = TypeVar("T")
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 JSON_TYPE = "application/json"
@@ -37,6 +39,7 @@ class QueryJob:
         default_graph: ``default-graph-uri`` values, or ``None`` for the union.
         named_graphs: ``named-graph-uri`` values, or ``None`` for all graphs.
         row_cap: most rows or triples in the answer.
+        max_bytes: largest answer body.
     """
 
     text: str
@@ -44,7 +47,8 @@ class QueryJob:
     bindings: tuple[tuple[str, Node], ...] = ()
     default_graph: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
-    row_cap: int = 10_000
+    row_cap: int = Settings.row_cap
+    max_bytes: int = Settings.max_answer_bytes
 
 
 @dataclass(frozen=True)
@@ -99,58 +103,90 @@ def json_term(term: Term) -> dict[str, object]:
     return {"type": "triple", "value": {k: json_term(v) for k, v in parts}}
 
 
-def _solutions(results: ox.QuerySolutions, fmt: Format, cap: int) -> Answer:
+def _fit(items: list[T], render: Callable[[list[T]], bytes], max_bytes: int) -> tuple[bytes, int]:
+    """Render as many leading items as fit in ``max_bytes``; return the body and how many.
+
+    The items were gathered against an estimate of their size; a format more verbose
+    than the estimate (XML) drops rows from the end until the body fits.
+
+    Examples:
+        >>> _fit(list("abcdef"), lambda xs: "".join(xs).encode(), 4)
+        (b'abc', 3)
+    """
+    kept = len(items)
+    body = render(items)
+    while len(body) > max_bytes and kept:
+        kept = min(kept - 1, kept * max_bytes * 9 // (10 * len(body)))
+        body = render(items[:kept])
+    return body, kept
+
+
+def _gather(results: Iterable[T], size: Callable[[T], int], job: QueryJob) -> tuple[list[T], bool]:
+    """Take results while they fit the row cap and, by estimate, the byte cap."""
+    taken: list[T] = []
+    used = 0
+    for item in islice(results, job.row_cap + 1):
+        used += size(item)
+        if len(taken) == job.row_cap or used > job.max_bytes:
+            return taken, True
+        taken.append(item)
+    return taken, False
+
+
+def _solutions(results: ox.QuerySolutions, fmt: Format, job: QueryJob) -> Answer:
     names = [v.value for v in results.variables]
-    rows = list(islice(results, cap + 1))
-    truncated = len(rows) > cap
-    bindings = [{n: json_term(t) for n in names if (t := row[n]) is not None} for row in rows[:cap]]
-    body = json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}).encode()
-    if fmt.name != "json":
-        parsed = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
-        body = serialize(parsed, fmt)
-    return Answer(200, body, fmt.media_type, truncated)
+    rows = ({n: json_term(t) for n in names if (t := row[n]) is not None} for row in results)
+    bindings, truncated = _gather(rows, lambda row: len(json.dumps(row)), job)
+
+    def render(kept: list[dict[str, dict[str, object]]]) -> bytes:
+        head = {"head": {"vars": names}, "results": {"bindings": kept}}
+        body = json.dumps(head).encode()
+        if fmt.name == "json":
+            return body
+        return serialize(ox.parse_query_results(body, ox.QueryResultsFormat.JSON), fmt)
+
+    body, kept = _fit(bindings, render, job.max_bytes)
+    return Answer(200, body, fmt.media_type, truncated or kept < len(bindings))
 
 
-def _triples(results: Iterable[ox.Triple], fmt: Format, cap: int) -> Answer:
-    triples = list(islice(results, cap + 1))
+def _triples(results: Iterable[ox.Triple], fmt: Format, job: QueryJob) -> Answer:
     assert isinstance(fmt.oxigraph, ox.RdfFormat)
-    prefixes = PREFIXES if fmt.oxigraph == ox.RdfFormat.TURTLE else None
-    body = ox.serialize(triples[:cap], format=fmt.oxigraph, prefixes=prefixes)
-    assert body is not None, "serialising to memory returns the bytes"
-    return Answer(200, body, fmt.media_type, len(triples) > cap)
+    rdf_format = fmt.oxigraph
+    prefixes = PREFIXES if rdf_format == ox.RdfFormat.TURTLE else None
+    triples, truncated = _gather(results, lambda triple: len(str(triple)), job)
+
+    def render(kept: list[ox.Triple]) -> bytes:
+        body = ox.serialize(kept, format=rdf_format, prefixes=prefixes)
+        assert body is not None, "serialising to memory returns the bytes"
+        return body
+
+    body, kept = _fit(triples, render, job.max_bytes)
+    return Answer(200, body, fmt.media_type, truncated or kept < len(triples))
 
 
-def _query_error(error: QueryError, text: str) -> Answer:
-    if isinstance(error.__cause__, SyntaxError):
-        if is_update(text):
-            return Answer.error(403, READ_ONLY)
-        return Answer.error(400, str(error))
-    return Answer.error(500, str(error))
-
-
-def answer(store: ox.Store, job: QueryJob, allowed: Callable[[str], bool]) -> Answer:
+def answer(store: ox.Store, job: QueryJob) -> Answer:
     """Run a job against a store and return the whole HTTP answer.
+
+    The job has passed the entry check (:func:`rarekg.server.guard.check`); the
+    engine's parser is the only one, so a syntax error is the client's (400).
 
     Args:
         store: the store to query (a worker's copy of the knowledge graph).
         job: the query and what the request said about it.
-        allowed: tells whether a ``SERVICE`` endpoint IRI may be called.
 
     Examples:
-        >>> answer(ox.Store(), QueryJob("ASK {}"), lambda iri: False).body
+        >>> answer(ox.Store(), QueryJob("ASK {}")).body
         b'{"head":{},"boolean":true}'
-        >>> answer(ox.Store(), QueryJob("DROP ALL"), lambda iri: False).status
-        403
+        >>> answer(ox.Store(), QueryJob("ASK {")).status
+        400
     """
-    refusal = service_refusal(job.text, allowed)
-    if refusal:
-        return Answer.error(403, refusal)
     try:
         results = run_query(
             store, job.text, dict(job.bindings), job.default_graph, job.named_graphs
         )
     except QueryError as error:
-        return _query_error(error, job.text)
+        status = 400 if isinstance(error.__cause__, SyntaxError) else 500
+        return Answer.error(status, str(error))
     return shape(results, kind_of(results), job)
 
 
@@ -172,12 +208,42 @@ def shape(
         return not_acceptable(kind)
     try:
         if isinstance(results, ox.QuerySolutions):
-            return _solutions(results, fmt, job.row_cap)
+            return _solutions(results, fmt, job)
         if isinstance(results, ox.QueryBoolean):
             return Answer(200, serialize(results, fmt), fmt.media_type)
-        return _triples(results, fmt, job.row_cap)
+        return _triples(results, fmt, job)
     except OSError as error:  # Oxigraph evaluates lazily: failures surface while reading
         return Answer.error(500, f"query failed: {error}")
+
+
+@dataclass(frozen=True)
+class Reshape:
+    """A remote store's answer to read, cap and serialise as the job's client asked."""
+
+    body: bytes
+    media_type: str
+    job: QueryJob
+
+
+def reshape(got: Reshape) -> Answer:
+    """Read a store's answer and cap and serialise it; a malformed answer is the store's fault.
+
+    Examples:
+        >>> reshape(Reshape(b"{oops", "application/sparql-results+json", QueryJob(""))).status
+        502
+    """
+    try:
+        results_format = ox.QueryResultsFormat.from_media_type(got.media_type)
+        if results_format is not None:
+            results = ox.parse_query_results(got.body, results_format)
+            return shape(results, RESULTS, got.job)
+        graph_format = ox.RdfFormat.from_media_type(got.media_type)
+        if graph_format is None:
+            return Answer.error(502, f"the store answered in an unknown format {got.media_type}")
+        triples = [quad.triple for quad in ox.parse(got.body, format=graph_format)]
+        return shape(triples, GRAPH, got.job)
+    except (SyntaxError, ValueError, OSError) as error:
+        return Answer.error(502, f"the store's answer is malformed: {excerpt(str(error))}")
 
 
 class Engine(Protocol):

@@ -7,47 +7,25 @@ from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, R
 from starlette.routing import BaseRoute, Route
 
 from rarekg.kg import KnowledgeGraph
-from rarekg.viz import ASSETS, Explorer, FocusNotFound, explore, explorer_page, ontology_page
+from rarekg.server.compute import Compute
+from rarekg.viz import ASSETS, ontology_page
 
 _MEDIA_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
-_MAX_DEPTH = 6
 
 
-def routes(kg: KnowledgeGraph) -> list[BaseRoute]:
+def routes(kg: KnowledgeGraph, compute: Compute) -> list[BaseRoute]:
     """The explorer's routes, to mount in the server's app.
 
     ``GET /graph`` is the whole graph, ``GET /graph?focus=THING&depth=N`` a
     neighbourhood (THING: IRI, ``rkr:`` name, label or symbol; depth 1 to 6, default 1),
-    ``GET /graph/ontology`` the ontology view and ``GET /graph/static/NAME`` the page's
-    scripts and styles (vis-network from the installed pyvis package). The projection
-    (and the chokepoint scores sizing its nodes) is built on the first request and
-    kept: the graph does not change while served.
+    both made by the analysis worker; ``GET /graph/ontology`` the ontology view and
+    ``GET /graph/static/NAME`` the page's scripts and styles (vis-network from the
+    installed pyvis package).
     """
-    cache: dict[str, Explorer | str] = {}
+    cache: dict[str, str] = {}
 
-    def explorer() -> Explorer:
-        if "explorer" not in cache:
-            cache["explorer"] = explore(kg)
-        found = cache["explorer"]
-        assert isinstance(found, Explorer)
-        return found
-
-    def graph(request: Request) -> Response:
-        focus = request.query_params.get("focus") or None
-        depth_text = request.query_params.get("depth", "1")
-        if not depth_text.isdigit() or not 1 <= int(depth_text) <= _MAX_DEPTH:
-            return PlainTextResponse(
-                f"depth must be a whole number from 1 to {_MAX_DEPTH}, not {depth_text!r}", 400
-            )
-        if focus is None and "page" in cache:
-            return HTMLResponse(cache["page"])
-        try:
-            page = explorer_page(explorer(), focus=focus, depth=int(depth_text))
-        except FocusNotFound as error:
-            return PlainTextResponse(str(error), 404)
-        if focus is None:
-            cache["page"] = page
-        return HTMLResponse(page)
+    async def graph(request: Request) -> Response:
+        return await compute(request, "graph")
 
     def ontology(request: Request) -> Response:
         if "ontology" not in cache:

@@ -21,7 +21,6 @@ import pyoxigraph as ox
 from rarekg.formats import GRAPH, RESULTS, negotiate
 from rarekg.server.execute import Answer, QueryJob, not_acceptable
 from rarekg.server.guard import READ_ONLY
-from rarekg.settings import Settings
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
@@ -97,14 +96,14 @@ def _graphs(pairs: Sequence[tuple[str, str]], key: str) -> tuple[str, ...]:
     return iris
 
 
-def parse(request: Request, settings: Settings) -> QueryJob | None:
+def parse(request: Request) -> QueryJob | None:
     """Turn a protocol request into a job; ``None`` asks for the service description.
 
     Examples:
-        >>> job = parse(Request("GET", b"query=ASK%20%7B%7D", None, b"", None), Settings())
+        >>> job = parse(Request("GET", b"query=ASK%20%7B%7D", None, b"", None))
         >>> job.text, job.default_graph
         ('ASK {}', None)
-        >>> parse(Request("GET", b"", None, b"", None), Settings()) is None
+        >>> parse(Request("GET", b"", None, b"", None)) is None
         True
 
     Raises:
@@ -146,5 +145,4 @@ def parse(request: Request, settings: Settings) -> QueryJob | None:
         accept=request.accept,
         default_graph=_graphs(pairs, "default-graph-uri") if dataset else None,
         named_graphs=_graphs(pairs, "named-graph-uri") if dataset else None,
-        row_cap=settings.row_cap,
     )

@@ -3,31 +3,46 @@
 pyoxigraph cannot cancel a running query, so queries run in worker processes. A
 query that outlives its time limit has its worker killed (the runaway work stops
 with it) and a fresh worker takes its place, while the other workers keep serving.
-Each worker loads the store from an N-Quads dump the pool writes once at start.
+Each worker loads the store from an N-Quads dump the pool writes once at start, in a
+folder named after the server's process so that a later server can remove the folders
+of servers that were killed before they could clean up.
+
+Each worker's memory is capped by the OS (``RLIMIT_DATA``): a query that needs more
+fails inside the worker, and the client is told which limit it met.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import pickle
+import resource
+import shutil
 import struct
 import sys
 import tempfile
+from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from rarekg.kg import KnowledgeGraph
-from rarekg.server.execute import Answer, QueryJob, answer
-from rarekg.settings import Settings
+from rarekg.server.execute import Answer, QueryJob, Reshape, answer, reshape
+from rarekg.settings import Settings, format_size
 
 log = logging.getLogger(__name__)
 
 _READY = "ready"
+QUERY, ANALYSIS = "query", "analysis"
 _LENGTH = struct.Struct("!Q")
+_FOLDER_PREFIX = "rarekg-workers-"
+# What the Rust allocator prints before it aborts a worker that met its memory limit.
+_OUT_OF_MEMORY = b"memory allocation of"
+_STDERR_TAIL = 4096
 
 
 def _write(stream: BinaryIO, message: object) -> None:
@@ -44,24 +59,92 @@ def _read(stream: BinaryIO) -> object | None:
     return message
 
 
-def worker_main(dump: str, service_hosts: list[str]) -> None:
-    """Load the dump, then answer jobs from standard input on standard output.
+def _over_memory(limit: int) -> Answer:
+    return Answer.error(
+        503,
+        f"the query needed more memory than a query worker may use ({format_size(limit)}, "
+        "--worker-memory); its worker was replaced",
+    )
 
+
+def worker_main(role: str, source: str, memory: int) -> None:
+    """Cap this process's memory, get ready for its role, then answer jobs from stdin.
+
+    Roles: ``query`` holds a store loaded from the dump ``source`` (none when it is
+    ``""``: it then only reads remote stores' answers); ``analysis`` loads the
+    knowledge graph of the data root ``source`` and answers analyses and pages.
     Standard output is kept for the answers; anything else printed goes to stderr.
     """
+    resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
     jobs, answers = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
-    settings = Settings(service_hosts=tuple(service_hosts))
-    store = ox.Store()
-    store.bulk_load(path=dump, format=ox.RdfFormat.N_QUADS)
+    handle = _handler(role, source)
     _write(answers, _READY)
     while (job := _read(jobs)) is not None:
-        assert isinstance(job, QueryJob)
         try:
-            result = answer(store, job, settings.allows_service)
+            result = handle(job)
+        except MemoryError:
+            result = _over_memory(memory)
         except Exception as error:  # a worker must answer every job it takes
-            result = Answer.error(500, f"the query failed: {error}")
+            result = Answer.error(500, f"the work failed: {error}")
         _write(answers, result)
+
+
+def _handler(role: str, source: str) -> Callable[[object], Answer]:
+    if role == ANALYSIS:
+        # Only this worker imports the analysis and viz layers (and builds the graph).
+        from rarekg.kg import load
+        from rarekg.server.analyses import Analyses, AnalysisJob
+
+        analyses = Analyses(load(source or None))
+        analyses.warm()
+
+        def analyse(job: object) -> Answer:
+            assert isinstance(job, AnalysisJob)
+            return analyses.answer(job)
+
+        return analyse
+    store = ox.Store()
+    if source:
+        store.bulk_load(path=source, format=ox.RdfFormat.N_QUADS)
+
+    def query(job: object) -> Answer:
+        if isinstance(job, Reshape):
+            return reshape(job)
+        assert isinstance(job, QueryJob)
+        return answer(store, job)
+
+    return query
+
+
+def remove_stale_folders(parent: Path) -> list[Path]:
+    """Remove the dump folders of servers that are no longer running; return them.
+
+    Examples:
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     dead = Path(tmp, _FOLDER_PREFIX + "999999999-x"); dead.mkdir()
+        ...     alive = Path(tmp, f"{_FOLDER_PREFIX}{os.getpid()}-y"); alive.mkdir()
+        ...     [p.name for p in remove_stale_folders(Path(tmp))], alive.exists()
+        (['rarekg-workers-999999999-x'], True)
+    """
+    removed = []
+    for folder in parent.glob(_FOLDER_PREFIX + "*"):
+        owner = folder.name.removeprefix(_FOLDER_PREFIX).split("-")[0]
+        if owner.isascii() and owner.isdigit() and not _running(int(owner)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return pid < 2**22  # another user's live process; an absurd pid is no process
+    return True
 
 
 class _Worker:
@@ -73,21 +156,41 @@ class _Worker:
 
     def __init__(self, process: asyncio.subprocess.Process) -> None:
         self.process = process
+        self._stderr_tail: deque[bytes] = deque()
+        self._drain = asyncio.get_running_loop().create_task(self._read_stderr())
 
     @classmethod
-    async def start(cls, dump: Path, settings: Settings) -> _Worker:
+    async def start(cls, role: str, source: str, settings: Settings) -> _Worker:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
             "rarekg.server.workers",
-            str(dump),
-            *settings.service_hosts,
+            role,
+            source,
+            str(settings.worker_memory),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
         )
         return cls(process)
 
-    def send(self, job: QueryJob) -> None:
+    async def _read_stderr(self) -> None:
+        """Pass the worker's messages on, keeping the last few to explain its death."""
+        assert self.process.stderr is not None
+        while chunk := await self.process.stderr.read(_STDERR_TAIL):
+            sys.stderr.buffer.write(chunk)
+            sys.stderr.flush()
+            self._stderr_tail.append(chunk)
+            while sum(map(len, self._stderr_tail)) > 2 * _STDERR_TAIL:
+                self._stderr_tail.popleft()
+
+    async def ran_out_of_memory(self) -> bool:
+        """After the worker died: tell whether it died for want of memory."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(self._drain), 1.0)
+        return _OUT_OF_MEMORY in b"".join(self._stderr_tail)
+
+    def send(self, job: object) -> None:
         """Hand the worker a job."""
         assert self.process.stdin is not None
         data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
@@ -115,30 +218,41 @@ class _Worker:
 
 
 class WorkerPool:
-    """A fixed number of query workers; each job gets one worker to itself."""
+    """A fixed number of workers of one role; each job gets one worker to itself.
 
-    def __init__(self, kg: KnowledgeGraph, settings: Settings) -> None:
+    Query workers each hold a copy of the knowledge graph's store (none when ``kg`` is
+    ``None``: a remote store serves the queries and the workers only read its
+    answers). Analysis workers each load the knowledge graph of ``kg``'s data root.
+    """
+
+    def __init__(self, kg: KnowledgeGraph | None, settings: Settings, *, role: str = QUERY) -> None:
         self.kg = kg
         self.settings = settings
+        self.role = role
+        self.size = settings.analysis_workers if role == ANALYSIS else settings.workers
         self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self._source = ""
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._workers: set[_Worker] = set()
         self._spawning: set[asyncio.Task[None]] = set()
 
-    @property
-    def dump(self) -> Path:
-        """The N-Quads file the workers load."""
-        assert self._folder is not None, "the pool is not started"
-        return Path(self._folder.name) / "store.nq"
-
     async def start(self) -> None:
-        """Write the dump and start every worker; return when all are ready."""
-        self._folder = tempfile.TemporaryDirectory(prefix="rarekg-workers-")
-        self.kg.store.dump(self.dump, format=ox.RdfFormat.N_QUADS)
-        await asyncio.gather(*(self._spawn() for _ in range(self.settings.workers)))
+        """Write what the workers load and start every worker; return when all are ready."""
+        if self.role == ANALYSIS:
+            assert self.kg is not None, "analysis workers need the knowledge graph's root"
+            self._source = str(self.kg.artefacts.root)
+        elif self.kg is not None:
+            temp = Path(tempfile.gettempdir())
+            for folder in remove_stale_folders(temp):
+                log.info("removed %s, left by a server that is no longer running", folder)
+            self._folder = tempfile.TemporaryDirectory(prefix=f"{_FOLDER_PREFIX}{os.getpid()}-")
+            dump = Path(self._folder.name) / "store.nq"
+            self.kg.store.dump(dump, format=ox.RdfFormat.N_QUADS)
+            self._source = str(dump)
+        await asyncio.gather(*(self._spawn() for _ in range(self.size)))
 
     async def _spawn(self) -> None:
-        worker = await _Worker.start(self.dump, self.settings)
+        worker = await _Worker.start(self.role, self._source, self.settings)
         self._workers.add(worker)
         try:
             if await worker.receive() != _READY:
@@ -156,7 +270,7 @@ class WorkerPool:
             self._spawning.add(task)
             task.add_done_callback(self._spawning.discard)
 
-    async def run(self, job: QueryJob) -> Answer:
+    async def run(self, job: object) -> Answer:
         """Answer a job within the time limit, or answer 503 and stop the work.
 
         The limit covers waiting for a free worker as well as running the query.
@@ -175,6 +289,8 @@ class WorkerPool:
             return _timeout(self.settings.timeout, "the query ran too long and was stopped")
         except (EOFError, OSError):
             self._retire(worker)
+            if await worker.ran_out_of_memory():
+                return _over_memory(self.settings.worker_memory)
             return Answer.error(500, "the query worker died while answering")
         except asyncio.CancelledError:
             self._retire(worker)  # the client went away; its query must not run on
@@ -187,8 +303,10 @@ class WorkerPool:
         """Stop every worker and remove the dump."""
         for task in list(self._spawning):
             task.cancel()
-        for worker in list(self._workers):
+        stopping = list(self._workers)
+        for worker in stopping:
             worker.kill()
+        await asyncio.gather(*(worker.process.wait() for worker in stopping))
         self._workers.clear()
         if self._folder is not None:
             self._folder.cleanup()
@@ -200,4 +318,4 @@ def _timeout(seconds: float, why: str) -> Answer:
 
 
 if __name__ == "__main__":
-    worker_main(sys.argv[1], sys.argv[2:])
+    worker_main(sys.argv[1], sys.argv[2], int(sys.argv[3]))

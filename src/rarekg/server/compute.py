@@ -1,0 +1,52 @@
+"""The analyses and explorer pages, served under the endpoint's limits.
+
+They are answered by their own worker process (:mod:`rarekg.server.analyses`), which
+is replaced past the time limit or the memory ceiling, so the server process stays
+free for every other client. Each client holds its fair share
+(:mod:`rarekg.server.admission`), and answers are kept in the byte-bounded cache, so
+a crowd asking for the same page costs one computation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from rarekg.server.admission import Admission, TooManyRequests
+from rarekg.server.analyses import AnalysisJob
+from rarekg.server.cache import AnswerCache, digest
+from rarekg.server.execute import Answer
+from rarekg.server.workers import WorkerPool
+
+#: Answers a request with the named analysis (``chains``, ``chokepoints``, ``simulate``,
+#: ``graph``), its parameters taken from the request's query string.
+Compute = Callable[[Request, str], Awaitable[Response]]
+
+
+def respond(answer: Answer, headers: dict[str, str] | None = None) -> Response:
+    """The HTTP response carrying an answer."""
+    return Response(answer.body, answer.status, headers, media_type=answer.media_type)
+
+
+def computer(pool: WorkerPool, admission: Admission, cache: AnswerCache) -> Compute:
+    """Make the function that answers analysis requests, for one app."""
+
+    async def compute(request: Request, route: str) -> Response:
+        job = AnalysisJob(route, tuple(request.query_params.multi_items()))
+        key = digest(repr(job).encode())
+        found = cache.get(key)
+        if found is not None:
+            return respond(found)
+        client = request.client.host if request.client else "unknown"
+        try:
+            async with admission.slot(client):
+                answer = await pool.run(job)
+        except TooManyRequests as error:
+            retry = str(TooManyRequests.retry_after)
+            return respond(Answer.error(429, str(error)), {"Retry-After": retry})
+        cache.put(key, answer)
+        return respond(answer)
+
+    return compute
