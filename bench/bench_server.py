@@ -110,11 +110,13 @@ def main() -> None:
                 base + "/query", script, args.seconds, args.connections
             )
         script.write_text(script.read_text().replace("/query?", "/sparql?"))
+        # wrk is one client address: let it use every worker, as many real clients would.
+        one_client = ("--client-workers", "64", "--client-queue", "64")
         for label, extra in (
             ("rarekg serve", ()),
-            ("rarekg serve, no cache", ("--cache-size", "0")),
+            ("rarekg serve, no cache", ("--cache-bytes", "0")),
         ):
-            with rarekg_serve(*extra) as base:
+            with rarekg_serve(*one_client, *extra) as base:
                 wrk(base + "/sparql", script, 2, args.connections)
                 results[label] = wrk(base + "/sparql", script, args.seconds, args.connections)
     print(f"{len(paths)} library queries, {args.connections} connections, {args.seconds} s each")

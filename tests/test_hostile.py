@@ -354,7 +354,7 @@ def test_oversize_headers_get_431(base: str, size: int) -> None:
         ("/graph?depth=%C2%B2", "depth"),
         ("/graph?depth=7", "depth"),
     ],
-    ids=["superscript", "5000-digits", "chain-length", "negative", "missing", "long", "depth", "deep"],
+    ids=["superscript", "digits", "chain-length", "negative", "missing", "long", "depth", "deep"],
 )
 def test_a_bad_parameter_is_400_naming_it(base: str, path: str, named: str) -> None:
     answer = httpx.get(base + path, timeout=30)
@@ -371,7 +371,7 @@ def test_a_query_name_past_any_file_name_is_404(base: str) -> None:
 # --- row 7: analyses and explorer pages under the same limits ----------------------------
 
 
-ELEMENTS = "Sc Y La Ce Pr Nd Sm Eu Gd Tb Dy Ho Er Tm Yb Lu".split()
+ELEMENTS = ["Sc", "Y", "La", "Ce", "Pr", "Nd", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm"]
 
 
 def test_a_crowd_on_deep_explorer_pages_leaves_the_server_healthy(

@@ -3,12 +3,14 @@
 They are answered by their own worker process (:mod:`rarekg.server.analyses`), which
 is replaced past the time limit or the memory ceiling, so the server process stays
 free for every other client. Each client holds its fair share
-(:mod:`rarekg.server.admission`), and answers are kept in the byte-bounded cache, so
-a crowd asking for the same page costs one computation.
+(:mod:`rarekg.server.admission`). A request for what is being computed already waits
+for that answer instead of computing it again, and answers are kept in the
+byte-bounded cache: a crowd asking for the same page costs one computation.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
@@ -32,6 +34,7 @@ def respond(answer: Answer, headers: dict[str, str] | None = None) -> Response:
 
 def computer(pool: WorkerPool, admission: Admission, cache: AnswerCache) -> Compute:
     """Make the function that answers analysis requests, for one app."""
+    running: dict[bytes, asyncio.Future[Answer]] = {}
 
     async def compute(request: Request, route: str) -> Response:
         job = AnalysisJob(route, tuple(request.query_params.multi_items()))
@@ -39,13 +42,25 @@ def computer(pool: WorkerPool, admission: Admission, cache: AnswerCache) -> Comp
         found = cache.get(key)
         if found is not None:
             return respond(found)
+        if key in running:
+            try:
+                answer = await asyncio.wait_for(asyncio.shield(running[key]), pool.timeout)
+            except TimeoutError:
+                answer = Answer.error(503, f"time limit {pool.timeout:g} s exceeded")
+            return respond(answer)
         client = request.client.host if request.client else "unknown"
+        running[key] = asyncio.get_running_loop().create_future()
         try:
             async with admission.slot(client):
                 answer = await pool.run(job)
         except TooManyRequests as error:
-            retry = str(TooManyRequests.retry_after)
-            return respond(Answer.error(429, str(error)), {"Retry-After": retry})
+            answer = Answer.error(429, str(error))
+        finally:
+            shared = running.pop(key)
+        if not shared.done():  # cancelled meanwhile: the waiters get a 503 of their own
+            shared.set_result(answer)
+        if answer.status == 429:
+            return respond(answer, {"Retry-After": str(TooManyRequests.retry_after)})
         cache.put(key, answer)
         return respond(answer)
 

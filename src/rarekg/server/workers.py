@@ -230,6 +230,7 @@ class WorkerPool:
         self.settings = settings
         self.role = role
         self.size = settings.analysis_workers if role == ANALYSIS else settings.workers
+        self.timeout = settings.timeout
         self._folder: tempfile.TemporaryDirectory[str] | None = None
         self._source = ""
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
