@@ -78,6 +78,9 @@ def rarekg_server(
     data = ["--root", str(root)] if root else []
     command = [str(VENV_BIN / "rarekg"), *data, "serve", "--port", str(port), *args]
     with running(command, base + "/healthz") as process:
+        # The analysis worker warms up after the endpoint is up; tests start from a
+        # server at rest.
+        httpx.get(base + "/api/chokepoints?top=1", timeout=120)
         yield base, process
 
 

@@ -39,9 +39,6 @@ def served() -> Iterator[tuple[str, int]]:
         *("--cache-bytes", "4MiB", "--cors"),
     ]
     with rarekg_server(*args) as (base, process):
-        # The analysis worker warms up after the endpoint is up; wait for it, so that
-        # memory is measured against a server at rest.
-        assert httpx.get(base + "/api/chokepoints?top=1", timeout=60).status_code == 200
         yield base, process.pid
 
 
@@ -50,14 +47,18 @@ def base(served: tuple[str, int]) -> str:
     return served[0]
 
 
+# A quarter of the server's 20 s time limit: a client kept waiting would wait it all.
+ANSWERED_WITHIN = 5.0
+
+
 def healthy(base: str, address: str = "127.0.0.9") -> None:
-    """The server answers a real query, from a client of its own, within a second or two."""
+    """The server answers a real query, from a client of its own, well within its limit."""
     with client_from(address) as client:
         started = time.monotonic()
         answer = client.post(base + "/sparql", content=ASK, headers=DIRECT)
         assert answer.status_code == 200, answer.text
         assert answer.json()["boolean"] is True
-        assert time.monotonic() - started < 2.5
+        assert time.monotonic() - started < ANSWERED_WITHIN
 
 
 def error_of(response: httpx.Response) -> str:
@@ -401,6 +402,8 @@ def test_a_crowd_on_deep_explorer_pages_leaves_the_server_healthy(
         thread.join()
     assert set(statuses) <= {200, 503}
     assert 200 in statuses
-    assert max(latencies) < 1.0
+    # Liveness, not speed: with the pages made in the server it stalled for many
+    # seconds (each page takes about a second of CPU, 32 of them queued).
+    assert max(latencies) < ANSWERED_WITHIN
     assert tree_rss(pid) - before < 100 * MIB
     healthy(base)

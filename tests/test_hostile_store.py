@@ -162,7 +162,8 @@ def test_a_huge_answer_is_parsed_while_other_clients_are_served(served: tuple[st
     thread.join()
     # Read in a worker: answered, or stopped at the time limit (503), never a frozen server.
     assert done[0].status_code in (200, 503)
-    assert max(latencies, default=0) < 1.0  # it froze for 26 s when read on the event loop
+    # Liveness: read on the event loop, it froze every client for 26 s.
+    assert max(latencies, default=0) < 5.0
 
 
 def test_service_is_checked_before_the_store_sees_the_query(

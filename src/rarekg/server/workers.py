@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 _READY = "ready"
 QUERY, ANALYSIS = "query", "analysis"
+_ANALYSIS_NICENESS = 10
 _LENGTH = struct.Struct("!Q")
 _FOLDER_PREFIX = "rarekg-workers-"
 # What the Rust allocator prints before it aborts a worker that met its memory limit.
@@ -92,6 +93,8 @@ def worker_main(role: str, source: str, memory: int) -> None:
 
 def _handler(role: str, source: str) -> Callable[[object], Answer]:
     if role == ANALYSIS:
+        # Queries come first: the analyses (and warming up after a restart) yield the CPU.
+        os.nice(_ANALYSIS_NICENESS)
         # Only this worker imports the analysis and viz layers (and builds the graph).
         from rarekg.kg import load
         from rarekg.server.analyses import Analyses, AnalysisJob
