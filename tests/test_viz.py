@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from rarekg.cli import main
 from rarekg.kg import KnowledgeGraph
 from rarekg.namespaces import RKR
-from rarekg.viz import ASSETS, Explorer, explore, explorer_page
+from rarekg.viz import ASSETS, Explorer, FocusNotFound, explore, explorer_page
 from rarekg.viz.network import to_network
 from servers import rarekg_serve
 
@@ -92,7 +92,8 @@ def test_dysprosium_panel_has_sources_controls_and_industries(explorer: Explorer
 
 def test_find_by_label_symbol_alternative_label_and_iri(explorer: Explorer) -> None:
     assert {explorer.find(t) for t in ["Dysprosium", "dy", "rkr:Dysprosium", DY]} == {DY}
-    assert explorer.find("no such thing") is None
+    with pytest.raises(FocusNotFound, match="'no such thing'"):
+        explorer.find("no such thing")
 
 
 def test_nodes_are_sized_by_chokepoint_score(explorer: Explorer) -> None:

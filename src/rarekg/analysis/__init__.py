@@ -8,7 +8,7 @@ call these functions.
 from __future__ import annotations
 
 from rarekg.analysis.export import write_atomically, write_graphml
-from rarekg.analysis.projection import Projection, project, supply_graph
+from rarekg.analysis.projection import AnalysisInputError, Projection, project, supply_graph
 from rarekg.analysis.reports import (
     chains_report,
     chains_text,
@@ -17,7 +17,6 @@ from rarekg.analysis.reports import (
     simulate_report,
     simulate_text,
 )
-from rarekg.analysis.resolve import AnalysisInputError, resolve
 
 __all__ = [
     "AnalysisInputError",
@@ -27,7 +26,6 @@ __all__ = [
     "chokepoints_report",
     "chokepoints_text",
     "project",
-    "resolve",
     "simulate_report",
     "simulate_text",
     "supply_graph",

@@ -51,8 +51,9 @@ def find_chains(
     Examples:
         >>> p = Projection(nx.MultiDiGraph())
         >>> p.graph.add_nodes_from(["Dy", "magnet", "wind"], type="material")
-        >>> _ = p.graph.add_edge("magnet", "Dy", kind="containsElement", sources=["s1"])
-        >>> _ = p.graph.add_edge("wind", "magnet", kind="madeFrom", sources=["s2"])
+        >>> for consumer, item, kind in [("magnet", "Dy", "containsElement"),
+        ...                              ("wind", "magnet", "madeFrom")]:
+        ...     _ = p.graph.add_edge(consumer, item, kind=kind, family="dependency", sources=["s"])
         >>> [c["nodes"] for c in find_chains(p, "Dy", "wind")]
         [['Dy', 'magnet', 'wind']]
     """

@@ -33,7 +33,15 @@ from networkx.algorithms.connectivity import (
 )
 
 from rarekg.analysis.asof import controls_in_force
-from rarekg.analysis.projection import Projection, supply_graph
+from rarekg.analysis.projection import (
+    DEMAND,
+    ITEM,
+    PART,
+    SUPPLY,
+    Projection,
+    supply_graph,
+    types_of,
+)
 from rarekg.analysis.shares import HIGHLY_CONCENTRATED_HHI, StageShares, share_tables
 
 WEIGHTS = {
@@ -57,10 +65,9 @@ REFERENCES = {
 
 #: Node types ranked as chokepoints: the supply side (applications and industries are
 #: what depends, not what chokes).
-CANDIDATE_TYPES = frozenset(
-    {"element", "material", "magnet", "component", "technology", "country", "company", "facility"}
-)
-_DEMAND_TYPES = frozenset({"component", "application", "industry"})
+CANDIDATE_TYPES = types_of(SUPPLY, ITEM, PART)
+#: The demand side, contracted into one sink per industry when cuts are computed.
+_DEMAND_TYPES = types_of(PART, DEMAND)
 _SUPPLY = "urn:rarekg:supply"
 
 #: Minimum node cuts wider than this are not reported.

@@ -13,18 +13,26 @@ from typing import Any
 from rarekg.analysis import chains as chains_module
 from rarekg.analysis.asof import parse_date
 from rarekg.analysis.chokepoints import WEIGHTS, rank
-from rarekg.analysis.projection import Projection, local_name, project
-from rarekg.analysis.resolve import AnalysisInputError, resolve
+from rarekg.analysis.projection import (
+    ITEM,
+    PART,
+    AnalysisInputError,
+    Projection,
+    project,
+    types_of,
+)
 from rarekg.analysis.simulate import simulate
 from rarekg.kg import KnowledgeGraph
+from rarekg.names import local_name
 
-ITEM_TYPES = frozenset({"element", "material", "magnet", "component", "technology"})
+#: What an export restriction may name: the items and parts of the supply chain.
+ITEM_TYPES = types_of(ITEM, PART)
 SCORE_FORMULA = " + ".join(f"{w:.2f} {name}" for name, w in WEIGHTS.items())
 
 
 def as_projection(kg: KnowledgeGraph | Projection) -> Projection:
-    """The projection of ``kg`` (a projection is returned as it is)."""
-    return kg if isinstance(kg, Projection) else project(kg)
+    """The projection of ``kg``, built once per graph (a projection is returned as it is)."""
+    return kg if isinstance(kg, Projection) else kg.cached(project)
 
 
 def _date(on: dt.date | str | None) -> dt.date:
@@ -53,7 +61,7 @@ def chains_report(
     if max_length < 1 or limit < 1:
         raise AnalysisInputError("max_length and limit must be at least 1")
     projection = as_projection(kg)
-    start, end = resolve(projection, source), resolve(projection, target)
+    start, end = projection.resolve(source), projection.resolve(target)
     found = chains_module.find_chains(projection, start, end, max_length, limit)
     return {
         "from": projection.describe(start),
@@ -110,13 +118,13 @@ def simulate_report(
     """
     day = _date(on)
     projection = as_projection(kg)
-    country = resolve(projection, restrict, frozenset({"country"}))
+    country = projection.resolve(restrict, ["country"])
     resolved = None
     if items is not None:
         names = [i.strip() for i in items if i.strip()]
         if not names:
             raise AnalysisInputError("--items is empty: name at least one item")
-        resolved = list(dict.fromkeys(resolve(projection, n, ITEM_TYPES) for n in names))
+        resolved = list(dict.fromkeys(projection.resolve(n, ITEM_TYPES) for n in names))
     return simulate(projection, country, resolved, day)
 
 

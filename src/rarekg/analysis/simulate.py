@@ -27,8 +27,7 @@ from typing import Any
 import networkx as nx
 
 from rarekg.analysis.asof import controls_in_force
-from rarekg.analysis.projection import DEPENDENCY_KINDS, Projection, supply_graph
-from rarekg.analysis.resolve import AnalysisInputError
+from rarekg.analysis.projection import DEMAND, AnalysisInputError, Projection, supply_graph
 from rarekg.analysis.shares import StageShares, country_share, share_tables
 
 MODEL = (
@@ -39,10 +38,10 @@ _PATHS_PER_NODE = 3
 
 
 def _dependency_flow(projection: Projection) -> nx.DiGraph:
-    """Input -> consumer edges of the dependency kinds only."""
+    """Input -> consumer edges of the dependency family only."""
     flow = nx.DiGraph()
-    for subject, obj, kind in projection.graph.edges(data="kind"):
-        if kind in DEPENDENCY_KINDS:
+    for subject, obj, family in projection.graph.edges(data="family"):
+        if family == "dependency":
             flow.add_edge(obj, subject)
     return flow
 
@@ -80,9 +79,8 @@ def availability(
     Examples:
         >>> p = Projection(nx.MultiDiGraph())
         >>> p.graph.add_node("wind", type="industry")
-        >>> _ = p.graph.add_edge("magnet", "Dy", kind="containsElement")
-        >>> _ = p.graph.add_edge("magnet", "Nd", kind="containsElement")
-        >>> _ = p.graph.add_edge("wind", "magnet", kind="hasApplication")
+        >>> for consumer, item in [("magnet", "Dy"), ("magnet", "Nd"), ("wind", "magnet")]:
+        ...     _ = p.graph.add_edge(consumer, item, family="dependency")
         >>> availability(p, {"Dy": 0.9, "Nd": 0.5})[0]["wind"]
         0.1
     """
@@ -206,7 +204,7 @@ def simulate(
     trees = [nx.single_source_shortest_path(flow, r) for r in restricted if r in flow]
     affected = []
     for node in sorted(available, key=lambda n: (available[n], n)):
-        if projection.node_type(node) not in {"application", "industry"}:
+        if projection.role(node) != DEMAND:
             continue
         exposure = round(1.0 - available[node], 4)
         if exposure <= 0:

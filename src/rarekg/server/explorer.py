@@ -17,20 +17,16 @@ def routes(kg: KnowledgeGraph) -> list[BaseRoute]:
     """The explorer's routes, to mount in the server's app.
 
     ``GET /graph`` is the whole graph, ``GET /graph?focus=THING&depth=N`` a
-    neighbourhood (THING: IRI, ``rkr:`` name, label or symbol; depth 1 to 6, default 1),
+    neighbourhood (THING: anything :mod:`rarekg.names` resolves; depth 1 to 6, default 1),
     ``GET /graph/ontology`` the ontology view and ``GET /graph/static/NAME`` the page's
-    scripts and styles (vis-network from the installed pyvis package). The projection
+    scripts and styles (vis-network from the installed pyvis package). The explorer
     (and the chokepoint scores sizing its nodes) is built on the first request and
-    kept: the graph does not change while served.
+    kept with the graph (``kg.cached``); so are the whole-graph and ontology pages.
     """
-    cache: dict[str, Explorer | str] = {}
+    cache: dict[str, str] = {}
 
     def explorer() -> Explorer:
-        if "explorer" not in cache:
-            cache["explorer"] = explore(kg)
-        found = cache["explorer"]
-        assert isinstance(found, Explorer)
-        return found
+        return kg.cached(explore)
 
     def graph(request: Request) -> Response:
         focus = request.query_params.get("focus") or None

@@ -7,8 +7,8 @@ from typing import Any
 import networkx as nx
 from pyvis.network import Network
 
-from rarekg.viz.explore import Explorer
 from rarekg.viz.layout import layered_positions
+from rarekg.viz.view import Explorer
 
 #: vis-network options. Positions come from the server; a short, weak stabilisation only
 #: nudges nodes up and down within their layer (x stays fixed; repulsion reaches less
