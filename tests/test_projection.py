@@ -49,15 +49,15 @@ def test_the_code_has_never_heard_of_the_new_kind() -> None:
 
 def test_a_new_dependency_kind_makes_chains(coated: KnowledgeGraph) -> None:
     report = chains_report(coated, "Ee", "Industry I")
-    assert [[n["iri"] for n in c["nodes"]] for c in report["chains"]] == [
+    assert [[n.iri for n in c.nodes] for c in report.chains] == [
         [r("E"), r("K"), r("M"), r("P"), r("I")]
     ]
-    assert "usesCoating" in [e["kind"] for e in report["chains"][0]["edges"]]
+    assert "usesCoating" in [e.kind for e in report.chains[0].edges]
 
 
 def test_a_new_dependency_kind_carries_a_restriction(coated: KnowledgeGraph) -> None:
     report = simulate_report(coated, "AA", ["E"], on="2025-06-01")
-    exposure = {a["iri"]: a["exposure"] for a in report["affected"]}
+    exposure = {a.iri: a.exposure for a in report.affected}
     assert exposure[r("I")] == 0.8 == exposure[r("P")]
 
 

@@ -83,7 +83,7 @@ class Resolver:
 
     Args:
         names: node IRI to its names; the IRI's local name is added.
-        labels: node IRI to the label shown for it in messages.
+        labels: node IRI to the label shown for it (default: its first name).
         exists: tells whether an IRI without a name is in the graph (default: never).
 
     Examples:
@@ -111,7 +111,9 @@ class Resolver:
             for name in own:
                 self._exact[name.casefold()].add(node)
                 self._squashed[_squash(name)].add(node)
-        self._labels = dict(labels or {})
+        self._labels = (
+            dict(labels) if labels is not None else {n: ns[0] for n, ns in self._names.items()}
+        )
         self._exists = exists or (lambda _iri: False)
 
     @classmethod

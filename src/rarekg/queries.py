@@ -24,9 +24,9 @@ from rdflib.term import Node
 
 from rarekg.kg import KnowledgeGraph
 from rarekg.names import ResolveError, Resolver, as_iri
+from rarekg.paths import parse_header
 from rarekg.store import QueryResults
 
-_HEADER = "#+"
 _NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -110,34 +110,6 @@ class LibraryQuery:
             returns=first("returns"),
             parameters=tuple(_parameter(spec, path or name) for spec in header.get("param", [])),
         )
-
-
-def parse_header(text: str) -> dict[str, list[str]]:
-    r"""Read the ``#+`` header of a query into a dict of key to values.
-
-    Examples:
-        >>> parse_header("#+ title: Uses\n#+ param: element | iri | rkr:Dy | it\nSELECT")
-        {'title': ['Uses'], 'param': ['element | iri | rkr:Dy | it']}
-        >>> parse_header("#+ description: one\n#+   two\nASK {}")["description"]
-        ['one two']
-    """
-    header: dict[str, list[str]] = {}
-    last: str | None = None
-    for line in text.splitlines():
-        if not line.startswith(_HEADER):
-            if line.strip() and not line.startswith("#"):
-                break
-            continue
-        body = line[len(_HEADER) :]
-        if body.startswith("   ") and last is not None:
-            header[last][-1] += " " + body.strip()
-            continue
-        key, sep, value = body.strip().partition(":")
-        if not sep:
-            continue
-        last = key.strip()
-        header.setdefault(last, []).append(value.strip())
-    return header
 
 
 def _parameter(spec: str, where: Path | str) -> Parameter:

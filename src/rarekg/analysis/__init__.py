@@ -1,22 +1,15 @@
 """Network analysis of the knowledge graph: dependency chains, chokepoints, scenarios.
 
-The public API returns JSON-ready dicts and raises :class:`AnalysisInputError` on bad
-input; the CLI and the server's ``/api/chains``, ``/api/chokepoints`` and ``/api/simulate``
-call these functions.
+The public API returns typed results (:mod:`rarekg.analysis.results`, written as JSON by
+:func:`to_json`) and raises :class:`AnalysisInputError` on bad input; the CLI and the
+server's ``/api/chains``, ``/api/chokepoints`` and ``/api/simulate`` call these functions.
 """
 
 from __future__ import annotations
 
-from rarekg.analysis.export import write_atomically, write_graphml
 from rarekg.analysis.projection import AnalysisInputError, Projection, project, supply_graph
-from rarekg.analysis.reports import (
-    chains_report,
-    chains_text,
-    chokepoints_report,
-    chokepoints_text,
-    simulate_report,
-    simulate_text,
-)
+from rarekg.analysis.reports import chains_report, chokepoints_report, simulate_report
+from rarekg.analysis.results import chains_text, chokepoints_text, simulate_text, to_json
 
 __all__ = [
     "AnalysisInputError",
@@ -29,6 +22,5 @@ __all__ = [
     "simulate_report",
     "simulate_text",
     "supply_graph",
-    "write_atomically",
-    "write_graphml",
+    "to_json",
 ]

@@ -30,6 +30,7 @@ import networkx as nx
 import pyoxigraph as ox
 from rdflib import URIRef
 
+from rarekg.analysis.results import Node
 from rarekg.kg import KnowledgeGraph
 from rarekg.names import ResolveError, Resolver, local_name
 from rarekg.namespaces import RKG
@@ -197,9 +198,9 @@ class Projection:
         """The node's role (see :data:`ROLES`), ``""`` when the node is not projected."""
         return _ROLE_OF_TYPE.get(self.node_type(iri), "")
 
-    def describe(self, iri: str) -> dict[str, str]:
-        """The node as JSON: ``{"iri", "label", "type"}``."""
-        return {"iri": iri, "label": self.label(iri), "type": self.node_type(iri)}
+    def describe(self, iri: str) -> Node:
+        """The node as results name it: IRI, label and type."""
+        return Node(iri, self.label(iri), self.node_type(iri))
 
     def names(self) -> Resolver:
         """The resolver of names to nodes (:mod:`rarekg.names`)."""

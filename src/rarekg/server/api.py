@@ -1,8 +1,8 @@
 """The JSON API: the query library by name, and the analyses (chains, chokepoints, simulate).
 
 Library queries run in the query workers like any SPARQL request, under the same time
-limit. The analyses run on a network projection built once per app, in a thread so
-the event loop keeps serving.
+limit. The analyses run on the network projection built once per graph (``kg.cached``),
+in a thread so the event loop keeps serving.
 """
 
 from __future__ import annotations
@@ -22,7 +22,10 @@ from rarekg.analysis import (
     chokepoints_report,
     project,
     simulate_report,
+    to_json,
 )
+from rarekg.analysis.chains import DEFAULT_LIMIT, DEFAULT_MAX_LENGTH
+from rarekg.analysis.chokepoints import DEFAULT_TOP
 from rarekg.kg import KnowledgeGraph
 from rarekg.queries import (
     QueryNotFoundError,
@@ -99,35 +102,33 @@ def _number(request: Request, name: str, default: int) -> int:
 
 def analysis_routes(kg: KnowledgeGraph) -> list[Route]:
     """``/api/chains``, ``/api/chokepoints`` and ``/api/simulate``: JSON, 400 on bad input."""
-    built: list[Projection] = []
 
     def projection() -> Projection:
-        if not built:
-            built.append(project(kg))
-        return built[0]
+        return kg.cached(project)
 
-    def chains(request: Request) -> dict[str, Any]:
+    def chains(request: Request) -> object:
         params = request.query_params
         if "from" not in params or "to" not in params:
             raise AnalysisInputError("give from= and to= (labels, symbols or IRIs)")
-        max_length, limit = _number(request, "max_length", 6), _number(request, "limit", 50)
+        max_length = _number(request, "max_length", DEFAULT_MAX_LENGTH)
+        limit = _number(request, "limit", DEFAULT_LIMIT)
         return chains_report(projection(), params["from"], params["to"], max_length, limit)
 
-    def chokepoints(request: Request) -> dict[str, Any]:
-        top = _number(request, "top", 20)
+    def chokepoints(request: Request) -> object:
+        top = _number(request, "top", DEFAULT_TOP)
         return chokepoints_report(projection(), top=top, on=request.query_params.get("on"))
 
-    def simulate(request: Request) -> dict[str, Any]:
+    def simulate(request: Request) -> object:
         params = request.query_params
         if "restrict" not in params:
             raise AnalysisInputError("give restrict= (a country: ISO code or name)")
         items = params["items"].split(",") if "items" in params else None
         return simulate_report(projection(), params["restrict"], items, on=params.get("on"))
 
-    def endpoint(report: Callable[[Request], dict[str, Any]]) -> Callable[[Request], Any]:
+    def endpoint(report: Callable[[Request], object]) -> Callable[[Request], Any]:
         async def handle(request: Request) -> Response:
             try:
-                return JSONResponse(await run_in_threadpool(report, request))
+                return JSONResponse(to_json(await run_in_threadpool(report, request)))
             except AnalysisInputError as error:
                 return _error(400, str(error))
 

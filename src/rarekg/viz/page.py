@@ -20,20 +20,19 @@ from rarekg.viz.network import neighbourhood, to_network
 from rarekg.viz.ontology import ontology_explorer
 from rarekg.viz.view import Explorer, explore
 
-_PACKAGE = Path(__file__).resolve().parent.parent
+#: The page's own template, script and style, owned by viz.
+OWN_ASSETS = Path(__file__).resolve().parent / "assets"
 VIS_DIR = Path(pyvis.__file__).resolve().parent / "lib" / "vis-9.1.2"
 
 #: The files the page loads, by the name it asks for them under.
 ASSETS: dict[str, Path] = {
     "vis-network.min.js": VIS_DIR / "vis-network.min.js",
     "vis-network.css": VIS_DIR / "vis-network.css",
-    "explorer.js": _PACKAGE / "static" / "explorer.js",
-    "explorer.css": _PACKAGE / "static" / "explorer.css",
+    "explorer.js": OWN_ASSETS / "explorer.js",
+    "explorer.css": OWN_ASSETS / "explorer.css",
 }
 
-_ENV = Environment(
-    loader=FileSystemLoader(_PACKAGE / "templates"), autoescape=select_autoescape(["html"])
-)
+_ENV = Environment(loader=FileSystemLoader(OWN_ASSETS), autoescape=select_autoescape(["html"]))
 
 
 def script_json(data: Any) -> Markup:

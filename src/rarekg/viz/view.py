@@ -187,8 +187,8 @@ def chokepoint_scores(projection: Projection) -> dict[str, float]:
     References:
         :func:`rarekg.analysis.chokepoints_report`, which documents its measures.
     """
-    ranked = chokepoints_report(projection, top=None)["chokepoints"]
-    return {entry["iri"]: float(entry["score"]) for entry in ranked}
+    ranked = chokepoints_report(projection, top=None).chokepoints
+    return {entry.iri: entry.score for entry in ranked}
 
 
 def explore(kg: KnowledgeGraph, scores: Mapping[str, float] | None = None) -> Explorer:
