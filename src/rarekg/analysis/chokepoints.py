@@ -226,8 +226,8 @@ def rank(projection: Projection, on: dt.date, top: int | None = None) -> list[Ch
     controlling: dict[str, list[str]] = defaultdict(list)
     for policies in controlled.values():
         for policy in policies:
-            for _, country, kind in projection.graph.out_edges(policy, data="kind"):
-                if kind == "jurisdiction" and policy not in controlling[country]:
+            for _, country, family in projection.graph.out_edges(policy, data="family"):
+                if family == "jurisdiction" and policy not in controlling[country]:
                     controlling[country].append(policy)
     in_cuts: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for industry, members in cuts.items():

@@ -167,8 +167,8 @@ def _exposed_companies(
         cut = max(
             (
                 withheld.get(item, 0.0)
-                for _, item, kind in graph.out_edges(policy, data="kind")
-                if kind == "controls"
+                for _, item, family in graph.out_edges(policy, data="family")
+                if family == "control"
             ),
             default=0.0,
         )

@@ -7,10 +7,14 @@ from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, R
 from starlette.routing import BaseRoute, Route
 
 from rarekg.kg import KnowledgeGraph
-from rarekg.viz import ASSETS, Explorer, FocusNotFound, explore, explorer_page, ontology_page
+from rarekg.viz import ASSETS, FocusNotFound, explore, explorer_page, ontology_page
 
 _MEDIA_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 _MAX_DEPTH = 6
+
+
+def _whole_page(kg: KnowledgeGraph) -> str:
+    return explorer_page(kg.cached(explore))
 
 
 def routes(kg: KnowledgeGraph) -> list[BaseRoute]:
@@ -23,10 +27,6 @@ def routes(kg: KnowledgeGraph) -> list[BaseRoute]:
     (and the chokepoint scores sizing its nodes) is built on the first request and
     kept with the graph (``kg.cached``); so are the whole-graph and ontology pages.
     """
-    cache: dict[str, str] = {}
-
-    def explorer() -> Explorer:
-        return kg.cached(explore)
 
     def graph(request: Request) -> Response:
         focus = request.query_params.get("focus") or None
@@ -35,20 +35,16 @@ def routes(kg: KnowledgeGraph) -> list[BaseRoute]:
             return PlainTextResponse(
                 f"depth must be a whole number from 1 to {_MAX_DEPTH}, not {depth_text!r}", 400
             )
-        if focus is None and "page" in cache:
-            return HTMLResponse(cache["page"])
+        if focus is None:
+            return HTMLResponse(kg.cached(_whole_page))
         try:
-            page = explorer_page(explorer(), focus=focus, depth=int(depth_text))
+            page = explorer_page(kg.cached(explore), focus=focus, depth=int(depth_text))
         except FocusNotFound as error:
             return PlainTextResponse(str(error), 404)
-        if focus is None:
-            cache["page"] = page
         return HTMLResponse(page)
 
     def ontology(request: Request) -> Response:
-        if "ontology" not in cache:
-            cache["ontology"] = ontology_page(kg)
-        return HTMLResponse(cache["ontology"])
+        return HTMLResponse(kg.cached(ontology_page))
 
     def asset(request: Request) -> Response:
         name = request.path_params["name"]

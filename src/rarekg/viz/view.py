@@ -261,15 +261,15 @@ def _anchor(projection: Projection, facts: Facts, s: str) -> int:
               if local_name(st) in STAGE_COLUMNS]  # fmt: skip
     graph = projection.graph
     if not stages:
-        for _, item, kind in graph.out_edges(s, data="kind"):
+        for _, item, family in graph.out_edges(s, data="family"):
             style = node_style(projection.classes.get(item, frozenset()))
-            if kind == "produces" and style and style.column is not None and style.column >= 0:
+            if family == "production" and style and style.column is not None and style.column >= 0:
                 stages.append(style.column)
     if not stages:
         stages = [
             _anchor(projection, facts, f)
-            for _, f, kind in graph.out_edges(s, data="kind")
-            if kind == "operates"
+            for _, f, family in graph.out_edges(s, data="family")
+            if family == "operation"
         ]
     return round(median(stages)) if stages else 5
 
