@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test lint typecheck validate check system-deps docs clean
+.PHONY: serve test lint typecheck validate check system-deps docs docs-tables clean
 
 # Debian packages the project needs: Java for HermiT, Chromium for the browser tests.
 system-deps:
@@ -44,6 +44,11 @@ check: lint typecheck test validate
 docs: $(STAMP)
 	mkdir -p build/docs
 	$(VENV)/bin/pylode ontology/rarekg.ttl -o build/docs/ontology.html -c true -s
+
+# The README's command table and queries/README.md's question table, from the click
+# commands and the query headers (tests/test_docs.py fails when they are stale).
+docs-tables: $(STAMP)
+	$(PY) -m rarekg.docs
 
 clean:
 	rm -rf $(VENV) build dist

@@ -42,6 +42,22 @@ SHAPE = {
 }
 
 
+#: The family (rarekg.analysis.projection.FAMILIES) of each relation the synthetic graph
+#: states, as the ontology would give it.
+FAMILY = {
+    **dict.fromkeys(
+        ["containsElement", "madeFrom", "usesComponent", "usesMaterial", "hasApplication"],
+        "dependency",
+    ),
+    "headquarteredIn": "location",
+    "locatedIn": "location",
+    "produces": "production",
+    "supplies": "trade",
+    "operates": "operation",
+    "controls": "control",
+}
+
+
 def synthetic(n: int, seed: int = 1) -> Projection:
     """A synthetic projection of about ``n`` nodes with the curated graph's shape."""
     rng = random.Random(seed)
@@ -58,7 +74,9 @@ def synthetic(n: int, seed: int = 1) -> Projection:
 
     def link(subject: str, kind: str, targets: list[str], low: int, high: int) -> None:
         for obj in rng.sample(targets, min(len(targets), rng.randint(low, high))):
-            graph.add_edge(subject, obj, key=kind, kind=kind, sources=["urn:source:bench"])
+            graph.add_edge(
+                subject, obj, key=kind, kind=kind, family=FAMILY[kind], sources=["urn:source:bench"]
+            )
 
     for i, material in enumerate(nodes["material"]):
         link(material, "containsElement", nodes["element"], 1, 3)
@@ -110,10 +128,12 @@ def synthetic(n: int, seed: int = 1) -> Projection:
     for i in range(5):
         policy = f"urn:policy:{i}"
         graph.add_node(policy, type="policy", label=f"control {i}")
-        graph.add_edge(policy, top, key="jurisdiction", kind="jurisdiction", sources=[])
+        graph.add_edge(
+            policy, top, key="jurisdiction", kind="jurisdiction", family="jurisdiction", sources=[]
+        )
         link(policy, "controls", nodes["element"], 2, 4)
         policies[policy] = PolicyWindow(policy, True, False, dt.date(2025, 1, 1), None)
-    return Projection(graph, figures, policies, {})
+    return Projection(graph, figures, policies)
 
 
 def timed(call: Callable[[], Any]) -> float:

@@ -45,7 +45,13 @@ def wait_until_up(
 
 
 @contextmanager
-def running(command: Sequence[str], probe: str) -> Iterator[subprocess.Popen[bytes]]:
+def running(
+    command: Sequence[str],
+    probe: str,
+    *,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> Iterator[subprocess.Popen[bytes]]:
     """Run a server command until the block ends; stop it by its own process.
 
     Its output goes to a file (a pipe nobody reads would fill and stall the server).
@@ -54,7 +60,11 @@ def running(command: Sequence[str], probe: str) -> Iterator[subprocess.Popen[byt
         log = Path(folder) / "server.log"
         with log.open("wb") as out:
             process = subprocess.Popen(
-                list(command), stdout=out, stderr=subprocess.STDOUT, env=os.environ.copy()
+                list(command),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                cwd=cwd,
+                env=os.environ.copy() if env is None else env,
             )
         try:
             wait_until_up(probe, process, log)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
@@ -19,9 +20,11 @@ from rarekg.analysis import (
     chokepoints_report,
     project,
     simulate_report,
+    to_json,
 )
 from rarekg.analysis.asof import in_force
 from rarekg.analysis.chokepoints import dominated_industries, minimum_cuts, network
+from rarekg.analysis.results import Chokepoint, ChokepointsReport, CutIndustry, ScenarioReport
 from rarekg.cli import main
 from rarekg.kg import KnowledgeGraph
 from rarekg.namespaces import RKR
@@ -47,10 +50,10 @@ def test_hand_made_graphs_found() -> None:
     assert {p.name for p in HAND.iterdir() if p.is_dir()} == {"diamond", "suppliers", "suspension"}
 
 
-def entry(report: dict[str, object], iri: str) -> dict[str, object]:
-    found = [e for e in report["chokepoints"] if e["iri"] == iri]  # type: ignore[attr-defined]
+def entry(report: ChokepointsReport, iri: str) -> Chokepoint:
+    found = [e for e in report.chokepoints if e.iri == iri]
     assert found, f"{iri} is not in the ranking"
-    return found[0]  # type: ignore[no-any-return]
+    return found[0]
 
 
 # ----------------------------------------------------------------- the diamond
@@ -70,37 +73,30 @@ def test_diamond_has_one_supply_side_dominator(hand: dict[str, Projection]) -> N
 
 def test_diamond_ranks_the_dominator_first(hand: dict[str, Projection]) -> None:
     report = chokepoints_report(hand["diamond"], top=None, on="2026-01-01")
-    first = report["chokepoints"][0]
-    assert first["iri"] == r("M")
+    first = report.chokepoints[0]
+    assert first.iri == r("M")
     # 0.25 dominance + 0.15 betweenness (the largest) + 0.10 cut; no share, no control.
-    assert first["score"] == pytest.approx(0.5)
-    assert first["measures"]["dominance"]["value"] == 1.0
-    assert first["measures"]["betweenness"]["value"] == 1.0
-    assert first["measures"]["cut"]["industries"] == [
-        {"iri": r("I"), "label": "Industry I", "type": "industry", "cut_size": 1}
-    ]
-    element = entry(report, r("E"))["measures"]["concentration"]  # type: ignore[index]
-    assert element["stages"][0]["top_country"]["iri"] == r("X")
-    assert (element["stages"][0]["top_share"], element["stages"][0]["hhi"]) == (0.6, 5200.0)
+    assert first.score == pytest.approx(0.5)
+    assert first.measures.dominance.value == 1.0
+    assert first.measures.betweenness.value == 1.0
+    assert first.measures.cut.industries == (CutIndustry(r("I"), "Industry I", "industry", 1),)
+    stages = entry(report, r("E")).measures.concentration.stages
+    assert stages is not None and stages[0].top_country.iri == r("X")
+    assert (stages[0].top_share, stages[0].hhi) == (0.6, 5200.0)
 
 
 def test_every_measure_cites_its_reference(hand: dict[str, Projection]) -> None:
-    for item in chokepoints_report(hand["diamond"], top=None, on="2026-01-01")["chokepoints"]:
-        assert set(item["measures"]) == {
-            "concentration",
-            "dominance",
-            "betweenness",
-            "cut",
-            "control",
-        }
-        assert all(m["reference"] for m in item["measures"].values())
+    for item in chokepoints_report(hand["diamond"], top=None, on="2026-01-01").chokepoints:
+        measures = to_json(item)["measures"]
+        assert set(measures) == {"concentration", "dominance", "betweenness", "cut", "control"}
+        assert all(m["reference"] for m in measures.values())
 
 
 # ----------------------------------------------------------------- two suppliers
 
 
-def exposures(report: dict[str, object]) -> dict[str, float]:
-    return {a["iri"]: a["exposure"] for a in report["affected"]}  # type: ignore[attr-defined]
+def exposures(report: ScenarioReport) -> dict[str, float]:
+    return {a.iri: a.exposure for a in report.affected}
 
 
 def test_two_suppliers_split_the_flow(hand: dict[str, Projection]) -> None:
@@ -118,44 +114,40 @@ def test_two_suppliers_split_the_flow(hand: dict[str, Projection]) -> None:
         r("J"): 0.15,
     }
     assert r("Q") not in exposures(alpha)
-    assert alpha["scenario"]["estimateKind"] == "modelled"
+    assert to_json(alpha)["scenario"]["estimateKind"] == "modelled"
 
 
 def test_exposed_companies_carry_hop_distance(hand: dict[str, Projection]) -> None:
     alpha = simulate_report(hand["suppliers"], "AA", ["E"], on="2025-06-01")
-    companies = {
-        a["iri"]: (a["exposure"], a["hops"]) for a in alpha["affected"] if a["type"] == "company"
-    }
+    companies = {a.iri: (a.exposure, a.hops) for a in alpha.affected if a.type == "company"}
     # Maker makes M (E -> M -> Maker); Buyer buys from Maker.
     assert companies == {r("Maker"): (0.7, 2), r("Buyer"): (0.7, 3)}
     beta = simulate_report(hand["suppliers"], "BB", ["E"], on="2025-06-01")
-    assert not [a for a in beta["affected"] if a["type"] == "company"], "home firms are not cut"
+    assert not [a for a in beta.affected if a.type == "company"], "home firms are not cut"
 
 
 def test_shares_and_hhi_of_two_suppliers(hand: dict[str, Projection]) -> None:
     report = chokepoints_report(hand["suppliers"], top=None, on="2025-06-01")
-    stage = entry(report, r("E"))["measures"]["concentration"]["stages"][0]  # type: ignore[index]
-    assert (stage["top_share"], stage["hhi"], stage["year"]) == (0.7, 5800.0, 2024)
-    assert {e["iri"] for e in entry(report, r("E"))["evidence"]} == {  # type: ignore[union-attr]
-        r("obs-alpha"),
-        r("obs-beta"),
-    }
+    stages = entry(report, r("E")).measures.concentration.stages
+    assert stages is not None
+    assert (stages[0].top_share, stages[0].hhi, stages[0].year) == (0.7, 5800.0, 2024)
+    assert {e.iri for e in entry(report, r("E")).evidence} == {r("obs-alpha"), r("obs-beta")}
 
 
 def test_chain_through_a_magnet(hand: dict[str, Projection]) -> None:
     report = chains_report(hand["suppliers"], "Ee", "Industry I")
-    assert [[n["iri"] for n in c["nodes"]] for c in report["chains"]] == [
+    assert [[n.iri for n in c.nodes] for c in report.chains] == [
         [r("E"), r("M"), r("C"), r("P"), r("I")]
     ]
-    assert [e["kind"] for e in report["chains"][0]["edges"]] == [
+    assert [e.kind for e in report.chains[0].edges] == [
         "containsElement",
         "madeFrom",
         "usesComponent",
         "hasApplication",
     ]
-    assert all(e["sources"] == [r("src-hand")] for e in report["chains"][0]["edges"])
+    assert all(e.sources == (r("src-hand"),) for e in report.chains[0].edges)
     backwards = chains_report(hand["suppliers"], "Industry I", "Ee")
-    assert [n["iri"] for n in backwards["chains"][0]["nodes"]] == [
+    assert [n.iri for n in backwards.chains[0].nodes] == [
         r("I"),
         r("P"),
         r("C"),
@@ -186,14 +178,14 @@ def test_restriction_defaults_to_controls_in_force(hand: dict[str, Projection]) 
     with pytest.raises(AnalysisInputError, match="no export control in force"):
         simulate_report(hand["suspension"], "XL", on="2025-12-15")
     after = simulate_report(hand["suspension"], "XL", on="2026-11-11")
-    assert [i["iri"] for i in after["scenario"]["items"]] == [r("E"), r("F")]
+    assert [i.iri for i in after.scenario.items] == [r("E"), r("F")]
     assert exposures(after)[r("I")] == 0.8
 
 
 def test_control_measure_follows_the_date(hand: dict[str, Projection]) -> None:
     def control(day: str) -> float:
         report = chokepoints_report(hand["suspension"], top=None, on=day)
-        return entry(report, r("E"))["measures"]["control"]["value"]  # type: ignore[index,no-any-return]
+        return entry(report, r("E")).measures.control.value
 
     assert (control("2025-05-01"), control("2025-12-15"), control("2026-11-11")) == (1.0, 0.0, 1.0)
 
@@ -209,7 +201,7 @@ def test_china_restricting_dy_and_tb_exposes_key_industries(kg: KnowledgeGraph) 
     found = exposures(report)
     for industry in KEY_INDUSTRIES:
         assert found.get(r(industry), 0) > 0.5, industry
-    assert all(a["paths"] for a in report["affected"] if a["type"] == "industry")
+    assert all(a.paths for a in report.affected if a.type == "industry")
 
 
 @pytest.mark.parametrize("minor", ["MY", "Australia", "US"])
@@ -222,21 +214,24 @@ def test_a_minor_producer_exposes_them_less(kg: KnowledgeGraph, minor: str) -> N
 
 def test_curated_chokepoints(kg: KnowledgeGraph) -> None:
     report = chokepoints_report(kg, top=10, on="2026-01-15")
-    ranked = [e["iri"] for e in report["chokepoints"]]
+    ranked = [e.iri for e in report.chokepoints]
     assert len(ranked) == 10
     assert r("SinteredNdFeB") in ranked[:3]
     china = entry(chokepoints_report(kg, top=None, on="2026-01-15"), r("China"))
-    assert r("MOFCOM-GAC-2025-18") in china["measures"]["control"]["policies"]  # type: ignore[index]
+    assert r("MOFCOM-GAC-2025-18") in china.measures.control.policies
 
 
 def test_ann_57_is_suspended_until_november_2026(kg: KnowledgeGraph) -> None:
     def controlled(day: str) -> set[str]:
         report = simulate_report(kg, "CN", on=day)
-        return {i["iri"] for i in report["scenario"]["items"]}
+        return {i.iri for i in report.scenario.items}
 
     assert r("Dysprosium") in controlled("2025-05-01")
     assert r("Holmium") not in controlled("2025-12-01")
     assert r("Holmium") in controlled("2026-11-11")
+
+
+BadCall = Callable[[KnowledgeGraph], object]
 
 
 @pytest.mark.parametrize(
@@ -246,12 +241,12 @@ def test_ann_57_is_suspended_until_november_2026(kg: KnowledgeGraph) -> None:
         (lambda kg: simulate_report(kg, "CN", ["Dy", "unobtainium"]), "unobtainium"),
         (lambda kg: simulate_report(kg, "CN", on="yesterday"), "not a date"),
         (lambda kg: chokepoints_report(kg, on="2025-13-01"), "not a date"),
-        (lambda kg: chains_report(kg, "oxide", "Dy"), "several things"),
+        (lambda kg: chains_report(kg, "oxide", "Dy"), "ambiguous: "),
     ],
 )
-def test_bad_input_fails_clearly(kg: KnowledgeGraph, call: object, message: str) -> None:
+def test_bad_input_fails_clearly(kg: KnowledgeGraph, call: BadCall, message: str) -> None:
     with pytest.raises(AnalysisInputError, match=message):
-        call(kg)  # type: ignore[operator]
+        call(kg)
 
 
 def test_ambiguous_names_list_candidates(kg: KnowledgeGraph) -> None:

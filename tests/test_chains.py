@@ -14,27 +14,27 @@ from rarekg.namespaces import RKR
 
 def test_dysprosium_reaches_wind_power_through_a_magnet(kg: KnowledgeGraph) -> None:
     report = chains_report(kg, "Dy", "wind energy industry")
-    assert report["chains"], "no chain from Dy to wind energy"
-    for chain in report["chains"]:
-        assert chain["nodes"][0]["iri"] == str(RKR["Dysprosium"])
-        assert chain["nodes"][-1]["iri"] == str(RKR["WindEnergyIndustry"])
-        assert "magnet" in {n["type"] for n in chain["nodes"]}
-        assert all(edge["sources"] for edge in chain["edges"])
-    lengths = [len(c["nodes"]) for c in report["chains"]]
+    assert report.chains, "no chain from Dy to wind energy"
+    for chain in report.chains:
+        assert chain.nodes[0].iri == str(RKR["Dysprosium"])
+        assert chain.nodes[-1].iri == str(RKR["WindEnergyIndustry"])
+        assert "magnet" in {n.type for n in chain.nodes}
+        assert all(edge.sources for edge in chain.edges)
+    lengths = [len(c.nodes) for c in report.chains]
     assert lengths == sorted(lengths), "shortest first"
-    assert str(RKR["SinteredNdFeB"]) in {n["iri"] for n in report["chains"][0]["nodes"]}
+    assert str(RKR["SinteredNdFeB"]) in {n.iri for n in report.chains[0].nodes}
 
 
 def test_max_length_bounds_the_chains(kg: KnowledgeGraph) -> None:
     report = chains_report(kg, "rkr:Dysprosium", "wind power generation", max_length=3)
-    assert report["chains"]
-    assert all(len(c["edges"]) <= 3 for c in report["chains"])
-    assert chains_report(kg, "Dy", "wind power generation", max_length=2)["chains"] == []
+    assert report.chains
+    assert all(len(c.edges) <= 3 for c in report.chains)
+    assert chains_report(kg, "Dy", "wind power generation", max_length=2).chains == ()
 
 
 def test_chains_follow_the_supply_to_a_country(kg: KnowledgeGraph) -> None:
     report = chains_report(kg, "China", "sintered NdFeB magnet", max_length=3)
-    kinds = {e["kind"] for c in report["chains"] for e in c["edges"]}
+    kinds = {e.kind for c in report.chains for e in c.edges}
     assert "produces" in kinds
 
 

@@ -8,9 +8,11 @@ import sys
 import zipfile
 from pathlib import Path
 
+import httpx
 import pytest
 
 from conftest import REPO
+from servers import free_port, running
 
 
 @pytest.fixture(scope="module")
@@ -58,15 +60,31 @@ def test_wheel_holds_package_and_data_and_nothing_stray(wheel: Path) -> None:
     assert all(n.endswith((".py", ".typed", ".html", ".js", ".css")) for n in code), code
 
 
-def test_installed_wheel_validates_from_another_directory(wheel: Path, tmp_path: Path) -> None:
-    venv = tmp_path / "venv"
+@pytest.fixture(scope="module")
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv holding the wheel and its runtime dependencies only (no extras)."""
+    venv = tmp_path_factory.mktemp("plain") / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     subprocess.run([venv / "bin" / "pip", "install", "-q", str(wheel)], check=True, timeout=900)
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    env = {k: v for k, v in os.environ.items() if k not in {"RAREKG_HOME", "VIRTUAL_ENV"}}
+    return venv
+
+
+@pytest.fixture
+def elsewhere(tmp_path: Path) -> Path:
+    """A working directory far from the checkout."""
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    return folder
+
+
+def plain_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in {"RAREKG_HOME", "VIRTUAL_ENV"}}
+
+
+def test_installed_wheel_validates_from_another_directory(installed: Path, elsewhere: Path) -> None:
+    env = plain_env()
     result = subprocess.run(
-        [venv / "bin" / "rarekg", "validate"],
+        [installed / "bin" / "rarekg", "validate"],
         cwd=elsewhere,
         env=env,
         capture_output=True,
@@ -76,11 +94,34 @@ def test_installed_wheel_validates_from_another_directory(wheel: Path, tmp_path:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "valid: no violations" in result.stdout
     location = subprocess.run(
-        [venv / "bin" / "python", "-c", "import rarekg.paths as p; print(p.find_artefacts().root)"],
+        [
+            installed / "bin" / "python",
+            "-c",
+            "import rarekg.paths as p; print(p.find_artefacts().root)",
+        ],
         cwd=elsewhere,
         env=env,
         capture_output=True,
         text=True,
         check=True,
     ).stdout.strip()
-    assert location.startswith(str(venv)), location
+    assert location.startswith(str(installed)), location
+
+
+def test_installed_wheel_serves_without_extras(installed: Path, elsewhere: Path) -> None:
+    extras = subprocess.run(
+        [installed / "bin" / "python", "-c", "import pytest"], capture_output=True, check=False
+    )
+    assert extras.returncode != 0, "the plain install must hold no test extras"
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [str(installed / "bin" / "rarekg"), "serve", "--port", str(port)]
+    with running(command, base + "/healthz", cwd=elsewhere, env=plain_env()):
+        answer = httpx.get(
+            base + "/sparql",
+            params={"query": "ASK { rkr:Dysprosium rkg:symbol 'Dy' }"},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=60,
+        )
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["boolean"] is True

@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -14,7 +15,7 @@ from click.testing import CliRunner
 from rarekg.cli import main
 from rarekg.kg import KnowledgeGraph
 from rarekg.namespaces import RKR
-from rarekg.viz import ASSETS, Explorer, explore, explorer_page
+from rarekg.viz import ASSETS, Explorer, FocusNotFound, explore, explorer_page
 from rarekg.viz.network import to_network
 from servers import rarekg_serve
 
@@ -34,10 +35,10 @@ def client() -> Iterator[httpx.Client]:
         yield http
 
 
-def page_data(html: str) -> dict[str, object]:
+def page_data(html: str) -> dict[str, Any]:
     found = re.search(r'<script id="graph-data" type="application/json">(.*?)</script>', html, re.S)
     assert found, "the page carries no graph data"
-    data: dict[str, object] = json.loads(found.group(1))
+    data: dict[str, Any] = json.loads(found.group(1))
     return data
 
 
@@ -92,7 +93,8 @@ def test_dysprosium_panel_has_sources_controls_and_industries(explorer: Explorer
 
 def test_find_by_label_symbol_alternative_label_and_iri(explorer: Explorer) -> None:
     assert {explorer.find(t) for t in ["Dysprosium", "dy", "rkr:Dysprosium", DY]} == {DY}
-    assert explorer.find("no such thing") is None
+    with pytest.raises(FocusNotFound, match="'no such thing'"):
+        explorer.find("no such thing")
 
 
 def test_nodes_are_sized_by_chokepoint_score(explorer: Explorer) -> None:
@@ -122,10 +124,10 @@ def test_vis_network_is_served_from_the_installed_pyvis(client: httpx.Client) ->
 def test_focus_shows_a_neighbourhood(client: httpx.Client) -> None:
     whole = page_data(client.get("/graph").text)["nodes"]
     focus = page_data(client.get("/graph", params={"focus": "Dy", "depth": "1"}).text)
-    ids = {n["id"] for n in focus["nodes"]}  # type: ignore[attr-defined]
+    ids = {n["id"] for n in focus["nodes"]}
     assert DY in ids and str(RKR["MOFCOM-GAC-2025-18"]) in ids
-    assert 2 < len(ids) < len(whole)  # type: ignore[arg-type]
-    assert focus["focus"]["id"] == DY  # type: ignore[index]
+    assert 2 < len(ids) < len(whole)
+    assert focus["focus"]["id"] == DY
 
 
 def test_bad_focus_and_depth_are_refused_clearly(client: httpx.Client) -> None:
@@ -137,9 +139,9 @@ def test_bad_focus_and_depth_are_refused_clearly(client: httpx.Client) -> None:
 
 def test_ontology_view_draws_classes_and_properties(client: httpx.Client) -> None:
     data = page_data(client.get("/graph/ontology").text)
-    labels = {n["label"] for n in data["nodes"]}  # type: ignore[attr-defined]
+    labels = {n["label"] for n in data["nodes"]}
     assert {"rare earth element", "chemical element"} <= {label.lower() for label in labels}
-    kinds = {e["kind"] for e in data["edges"]}  # type: ignore[attr-defined]
+    kinds = {e["kind"] for e in data["edges"]}
     assert kinds == {"subclass", "property"}
 
 
@@ -149,7 +151,7 @@ def test_viz_command_writes_one_self_contained_file(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
     assert not re.search(r"<(?:script|link)[^>]+(?:src|href)=", html), "it loads no file"
-    assert "vis.Network" in html and page_data(html)["focus"]["id"] == DY  # type: ignore[index]
+    assert "vis.Network" in html and page_data(html)["focus"]["id"] == DY
 
 
 def test_viz_command_names_an_unknown_focus(tmp_path: Path) -> None:
@@ -157,8 +159,10 @@ def test_viz_command_names_an_unknown_focus(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "'Xx'" in result.output
 
 
-def test_data_cannot_close_the_script_element(explorer: Explorer) -> None:
-    html = explorer_page(explorer, focus="Dy")
+def test_data_cannot_close_the_script_element() -> None:
+    hostile = "</script><script>window.injected = 1</script><!--"
+    node = {"label": hostile, "title": hostile, "cls": "element", "color": "#000"}
+    node |= {"shape": "dot", "size": 12, "search": [hostile]}
+    html = explorer_page(Explorer(nodes={"urn:x": node}, layers={"urn:x": 0}), server=False)
     data_block = html.split('<script id="graph-data" type="application/json">')[1]
-    assert data_block.index("</script>") == len(data_block.split("</script>")[0])
-    assert "<" not in data_block.split("</script>")[0]
+    assert json.loads(data_block.split("</script>")[0])["nodes"][0]["label"] == hostile

@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -17,15 +17,15 @@ from rarekg.analysis import (
     chains_text,
     chokepoints_report,
     chokepoints_text,
-    project,
     simulate_report,
     simulate_text,
-    write_atomically,
-    write_graphml,
+    to_json,
 )
-from rarekg.export import RDF_EXPORTS, rdf_bytes
+from rarekg.analysis.chains import DEFAULT_LIMIT, DEFAULT_MAX_LENGTH, LIMIT_BOUND, MAX_LENGTH_BOUND
+from rarekg.analysis.chokepoints import DEFAULT_TOP, TOP_BOUND
+from rarekg.export import EXPORTERS, export
 from rarekg.formats import FORMATS, RESULTS, by_name, kind_of, serialize
-from rarekg.kg import KnowledgeGraph, QueryError, load
+from rarekg.kg import QueryError, load
 from rarekg.paths import find_artefacts
 from rarekg.queries import (
     LibraryQuery,
@@ -35,7 +35,9 @@ from rarekg.queries import (
 )
 from rarekg.settings import Settings, format_size, parse_size
 from rarekg.validate import validate
+from rarekg.viz.network import DEFAULT_DEPTH, MAX_DEPTH
 
+R = TypeVar("R")
 _FORMAT_HELP = "table for people, json for machines"
 
 _format_option = click.option(
@@ -78,18 +80,16 @@ def validate_command(obj: dict[str, Path | None], fmt: str) -> None:
 # --- analysis: chains, chokepoints, simulate, export ---------------------------------------
 
 
-def _analysis_output(
-    report: dict[str, Any], fmt: str, text: Callable[[dict[str, Any]], str]
-) -> None:
-    click.echo(json.dumps(report, indent=2, ensure_ascii=False) if fmt == "json" else text(report))
-
-
-def _analysis_call(call: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """Run an analysis; bad input becomes a usage error naming the candidates."""
+def _analysis_output(call: Callable[[], R], fmt: str, text: Callable[[R], str]) -> None:
+    """Run an analysis and print its result; bad input is a usage error naming candidates."""
     try:
-        return call()
+        report = call()
     except AnalysisInputError as error:
         raise click.UsageError(str(error)) from None
+    if fmt == "json":
+        click.echo(json.dumps(to_json(report), indent=2, ensure_ascii=False))
+    else:
+        click.echo(text(report))
 
 
 _on_option = click.option(
@@ -102,15 +102,15 @@ _on_option = click.option(
 @click.argument("target", metavar="TO")
 @click.option(
     "--max-length",
-    type=click.IntRange(1, 20),
-    default=6,
+    type=click.IntRange(1, MAX_LENGTH_BOUND),
+    default=DEFAULT_MAX_LENGTH,
     show_default=True,
     help="Longest chain, in relations.",
 )
 @click.option(
     "--limit",
-    type=click.IntRange(1, 1000),
-    default=50,
+    type=click.IntRange(1, LIMIT_BOUND),
+    default=DEFAULT_LIMIT,
     show_default=True,
     help="Most chains to list.",
 )
@@ -124,13 +124,16 @@ def chains_command(
     Each relation is shown with its sources. Example: rarekg chains Dy "wind energy".
     """
     kg = load(obj["root"])
-    report = _analysis_call(lambda: chains_report(kg, source, target, max_length, limit))
-    _analysis_output(report, fmt, chains_text)
+    _analysis_output(lambda: chains_report(kg, source, target, max_length, limit), fmt, chains_text)
 
 
 @main.command("chokepoints")
 @click.option(
-    "--top", type=click.IntRange(1), default=20, show_default=True, help="How many to list."
+    "--top",
+    type=click.IntRange(1, TOP_BOUND),
+    default=DEFAULT_TOP,
+    show_default=True,
+    help="How many to list.",
 )
 @_on_option
 @_format_option
@@ -138,8 +141,7 @@ def chains_command(
 def chokepoints_command(obj: dict[str, Path | None], top: int, on: str | None, fmt: str) -> None:
     """Rank the chokepoints of the supply chain, with the measures and evidence behind each."""
     kg = load(obj["root"])
-    report = _analysis_call(lambda: chokepoints_report(kg, top=top, on=on))
-    _analysis_output(report, fmt, chokepoints_text)
+    _analysis_output(lambda: chokepoints_report(kg, top=top, on=on), fmt, chokepoints_text)
 
 
 @main.command("simulate")
@@ -164,29 +166,7 @@ def simulate_command(
     """Model what an export restriction by COUNTRY cuts, and who is exposed (modelled)."""
     kg = load(obj["root"])
     names = None if items is None else items.split(",")
-    report = _analysis_call(lambda: simulate_report(kg, restrict, names, on=on))
-    _analysis_output(report, fmt, simulate_text)
-
-
-def _rdf_exporter(format_name: str) -> Callable[[KnowledgeGraph, Path], None]:
-    """Make a writer of the reasoned graph in an RDF format."""
-
-    def export(kg: KnowledgeGraph, path: Path) -> None:
-        data = rdf_bytes(kg, format_name)
-
-        def write(temporary: Path) -> None:
-            temporary.write_bytes(data)
-
-        write_atomically(path, write)
-
-    return export
-
-
-#: Export formats: name -> writer of the loaded graph to a path. Add a format with a row.
-EXPORTERS: dict[str, Callable[[KnowledgeGraph, Path], None]] = {
-    "graphml": lambda kg, path: write_graphml(project(kg), path),
-    **{name: _rdf_exporter(name) for name in RDF_EXPORTS},
-}
+    _analysis_output(lambda: simulate_report(kg, restrict, names, on=on), fmt, simulate_text)
 
 
 @main.command("export")
@@ -210,7 +190,7 @@ def export_command(obj: dict[str, Path | None], fmt: str, output: Path) -> None:
     """Write the graph, or its network projection, to a file."""
     if not output.parent.is_dir():
         raise click.UsageError(f"no such folder: {output.parent}")
-    EXPORTERS[fmt](load(obj["root"]), output)
+    export(load(obj["root"]), fmt, output)
     click.echo(f"wrote {output}")
 
 
@@ -245,9 +225,9 @@ def _settings_options(command: Callable[..., None]) -> Callable[..., None]:
         if isinstance(default, tuple):
             kwargs |= {"multiple": True}
         elif meta.get("size"):
-            kwargs |= {"type": _SizeType(), "show_default": format_size(default)}
+            kwargs |= {"type": _SizeType(), "show_default": format_size(default), "metavar": "SIZE"}
         elif isinstance(default, float):
-            kwargs |= {"type": click.FloatRange(min=0, min_open=True)}
+            kwargs |= {"type": click.FloatRange(min=0, min_open=True), "metavar": "S"}
         elif isinstance(default, int):
             kwargs |= {"type": click.IntRange(meta.get("low", 1), meta.get("high"))}
         command = click.option(flag, name, **kwargs)(command)
@@ -389,11 +369,15 @@ def query_command(
     show_default=True,
     help="The HTML file to write.",
 )
-@click.option("--focus", help="Show only the neighbourhood of this thing (label, symbol or IRI).")
+@click.option(
+    "--focus",
+    metavar="THING",
+    help="Show only the neighbourhood of this thing (a name, code or IRI).",
+)
 @click.option(
     "--depth",
-    type=click.IntRange(1, 6),
-    default=1,
+    type=click.IntRange(1, MAX_DEPTH),
+    default=DEFAULT_DEPTH,
     show_default=True,
     help="How many edges out from --focus.",
 )

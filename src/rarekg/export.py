@@ -1,17 +1,25 @@
-"""Serialise the whole reasoned graph as RDF, for ``rarekg export`` and other stores.
+"""Export the graph for other tools: RDF of the reasoned graph, GraphML of its projection.
 
-The union of every named graph (ontology, curated files and the inferred graph) is
-written as one graph, each triple once and in a stable order, so two exports of the
-same data are byte-identical.
+RDF: the union of every named graph (ontology, curated files and the inferred graph) as
+one graph, each triple once and in a stable order, so two exports of the same data are
+byte-identical. GraphML: the network projection for Gephi, its attributes made scalars.
+Every file is written through the one atomic writer (:func:`rarekg.paths.write_atomically`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
 import pyoxigraph as ox
 
+from rarekg.analysis.projection import Projection, project
 from rarekg.formats import GRAPH, by_name
 from rarekg.kg import KnowledgeGraph
 from rarekg.namespaces import PREFIXES
+from rarekg.paths import write_atomically
 
 #: The RDF formats the graph can be exported in (names of :mod:`rarekg.formats`).
 RDF_EXPORTS = ("turtle", "nt", "jsonld", "rdfxml")
@@ -41,3 +49,70 @@ def rdf_bytes(kg: KnowledgeGraph, format_name: str) -> bytes:
     data = ox.serialize(reasoned_triples(kg), format=rdf_format, prefixes=prefixes)
     assert data is not None, "serialising to memory returns the bytes"
     return data
+
+
+_SCALARS = (str, int, float, bool)
+
+
+def _scalar(value: Any) -> str | int | float | bool | None:
+    """A GraphML-safe attribute value: scalars as they are, lists joined by spaces.
+
+    Examples:
+        >>> _scalar(["a", "b"]), _scalar(2.5), _scalar(None)
+        ('a b', 2.5, None)
+    """
+    if value is None:
+        return None
+    if isinstance(value, _SCALARS):
+        return value
+    if isinstance(value, list | tuple | set | frozenset):
+        return " ".join(str(v) for v in value)
+    return str(value)
+
+
+def _scalars(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in ((k, _scalar(v)) for k, v in data.items()) if v is not None}
+
+
+def scalar_graph(projection: Projection) -> nx.MultiDiGraph:
+    """A copy of the projection graph whose attributes are all scalars (GraphML's rule)."""
+    graph = nx.MultiDiGraph()
+    for node, data in projection.graph.nodes(data=True):
+        graph.add_node(node, **_scalars(data))
+    for subject, obj, key, data in projection.graph.edges(keys=True, data=True):
+        graph.add_edge(subject, obj, key=key, **_scalars(data))
+    return graph
+
+
+def write_graphml(projection: Projection, path: Path) -> None:
+    """Write the projection as GraphML (scalar attributes only), atomically."""
+    graph = scalar_graph(projection)
+    write_atomically(Path(path), lambda tmp: nx.write_graphml(graph, tmp))
+
+
+def _rdf_writer(format_name: str) -> Callable[[KnowledgeGraph, Path], None]:
+    def write(kg: KnowledgeGraph, path: Path) -> None:
+        data = rdf_bytes(kg, format_name)
+
+        def put(temporary: Path) -> None:
+            temporary.write_bytes(data)
+
+        write_atomically(path, put)
+
+    return write
+
+
+#: Export formats: name -> writer of the loaded graph to a path. Add a format with a row.
+EXPORTERS: dict[str, Callable[[KnowledgeGraph, Path], None]] = {
+    "graphml": lambda kg, path: write_graphml(kg.cached(project), path),
+    **{name: _rdf_writer(name) for name in RDF_EXPORTS},
+}
+
+
+def export(kg: KnowledgeGraph, format_name: str, path: Path) -> None:
+    """Write the graph in one of :data:`EXPORTERS`' formats to ``path``, atomically.
+
+    Raises:
+        KeyError: no such format.
+    """
+    EXPORTERS[format_name](kg, path)

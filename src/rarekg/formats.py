@@ -7,6 +7,7 @@ RDF/XML. Content negotiation reads an HTTP ``Accept`` header against the same ta
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -172,18 +173,30 @@ def compact(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -
     return str(term)
 
 
+def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Fixed-width columns under a ruled header: the one table printer for people.
+
+    Examples:
+        >>> print(text_table(["name", "n"], [["Dy", "66"]]))
+        name  n
+        ----  --
+        Dy    66
+    """
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
+    lines = [list(header), ["-" * w for w in widths], *rows]
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in lines
+    )
+
+
 def table(results: ox.QuerySolutions | ox.QueryBoolean) -> str:
     """Render SELECT rows as fixed-width columns, or an ASK answer as yes or no."""
     if isinstance(results, ox.QueryBoolean):
         return "yes" if bool(results) else "no"
     names = [v.value for v in results.variables]
     rows = [[compact(solution[name]) for name in names] for solution in results]
-    widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
-    lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(lines)
+    counted = f"({len(rows)} row{'s' if len(rows) != 1 else ''})"
+    return text_table(names, rows) + "\n" + counted
 
 
 def serialize(results: QueryResults, fmt: Format) -> bytes:

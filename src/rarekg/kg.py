@@ -8,9 +8,10 @@ are bound by the engine through substitutions, never by string formatting.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
@@ -25,6 +26,7 @@ from rarekg.store import GraphList, QueryResults, SourceFile, as_dataset, load_i
 log = logging.getLogger(__name__)
 
 Row = dict[str, Node]
+T = TypeVar("T")
 
 
 class QueryError(Exception):
@@ -129,6 +131,18 @@ class KnowledgeGraph:
     artefacts: Artefacts
     sources: list[SourceFile]
     reasoning: Reasoning | None
+    _made: dict[Callable[..., Any], Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def cached(self, make: Callable[[KnowledgeGraph], T]) -> T:
+        """What ``make`` builds from this graph, built on first use and kept.
+
+        The one caching idiom for views of the graph (the name resolver, the network
+        projection, the explorer): a loaded graph does not change, so a view of it is
+        built once per graph.
+        """
+        if make not in self._made:
+            self._made[make] = make(self)
+        return cast(T, self._made[make])
 
     @property
     def dataset(self) -> Dataset:

@@ -8,6 +8,8 @@ checkout this module sits in (also an editable install), then the wheel's copy.
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,3 +87,55 @@ def cache_dir() -> Path:
         return Path(env)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "rarekg"
+
+
+def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write`` on a temporary file beside ``path``, then move it into place.
+
+    A reader never sees a half-written file, and a failed write leaves ``path`` as it
+    was: the one way the package writes a file (exports, the reasoner's cache).
+    """
+    path = Path(path)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    os.close(descriptor)
+    try:
+        write(Path(temporary))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+_HEADER = "#+"
+
+
+def parse_header(text: str) -> dict[str, list[str]]:
+    r"""Read the ``#+`` header of a query file into a dict of key to values.
+
+    A query file opens with ``#+ key: value`` comment lines (grlc's convention); a line
+    ``#+   more`` continues the previous key. :mod:`rarekg.queries` reads the library's
+    headers with it, :mod:`rarekg.validate` the checks'.
+
+    Examples:
+        >>> parse_header("#+ title: Uses\n#+ param: element | iri | rkr:Dy | it\nSELECT")
+        {'title': ['Uses'], 'param': ['element | iri | rkr:Dy | it']}
+        >>> parse_header("#+ description: one\n#+   two\nASK {}")["description"]
+        ['one two']
+    """
+    header: dict[str, list[str]] = {}
+    last: str | None = None
+    for line in text.splitlines():
+        if not line.startswith(_HEADER):
+            if line.strip() and not line.startswith("#"):
+                break
+            continue
+        body = line[len(_HEADER) :]
+        if body.startswith("   ") and last is not None:
+            header[last][-1] += " " + body.strip()
+            continue
+        key, sep, value = body.strip().partition(":")
+        if not sep:
+            continue
+        last = key.strip()
+        header.setdefault(last, []).append(value.strip())
+    return header

@@ -22,15 +22,13 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from rarekg.formats import compact
-from rarekg.kg import KnowledgeGraph, to_oxigraph
-from rarekg.namespaces import PREFIXES
+from rarekg.kg import KnowledgeGraph
+from rarekg.names import ResolveError, Resolver, as_iri
+from rarekg.paths import parse_header
 from rarekg.store import QueryResults
 
-_HEADER = "#+"
 _NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _MAX_NAME = 100
-_PREFIXED = re.compile(r"([A-Za-z][\w.-]*):([\w.-]*)")
 
 
 class QueryNotFoundError(LookupError):
@@ -113,34 +111,6 @@ class LibraryQuery:
             returns=first("returns"),
             parameters=tuple(_parameter(spec, path or name) for spec in header.get("param", [])),
         )
-
-
-def parse_header(text: str) -> dict[str, list[str]]:
-    r"""Read the ``#+`` header of a query into a dict of key to values.
-
-    Examples:
-        >>> parse_header("#+ title: Uses\n#+ param: element | iri | rkr:Dy | it\nSELECT")
-        {'title': ['Uses'], 'param': ['element | iri | rkr:Dy | it']}
-        >>> parse_header("#+ description: one\n#+   two\nASK {}")["description"]
-        ['one two']
-    """
-    header: dict[str, list[str]] = {}
-    last: str | None = None
-    for line in text.splitlines():
-        if not line.startswith(_HEADER):
-            if line.strip() and not line.startswith("#"):
-                break
-            continue
-        body = line[len(_HEADER) :]
-        if body.startswith("   ") and last is not None:
-            header[last][-1] += " " + body.strip()
-            continue
-        key, sep, value = body.strip().partition(":")
-        if not sep:
-            continue
-        last = key.strip()
-        header.setdefault(last, []).append(value.strip())
-    return header
 
 
 def _parameter(spec: str, where: Path | str) -> Parameter:
@@ -243,14 +213,10 @@ def _string(text: str) -> Node:
 
 
 def _iri(text: str) -> Node:
-    if text.startswith("<") and text.endswith(">"):
-        text = text[1:-1]
-    if re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", text):
-        return URIRef(text)
-    prefixed = _PREFIXED.fullmatch(text)
-    if prefixed and prefixed.group(1) in PREFIXES:
-        return URIRef(PREFIXES[prefixed.group(1)] + prefixed.group(2))
-    raise ValueError(text)
+    iri = as_iri(text)
+    if iri is None:
+        raise ValueError(text)
+    return URIRef(iri)
 
 
 #: Parameter types: name -> (what the value looks like, parser of the typed text).
@@ -263,46 +229,19 @@ PARAMETER_TYPES: dict[str, tuple[str, Callable[[str], Node]]] = {
     "decimal": ("a decimal number", _decimal),
 }
 
-_BY_NAME = """SELECT DISTINCT ?text ?thing WHERE {
-  ?thing rdfs:label|skos:altLabel|rkg:symbol|rkg:isoCode ?name .
-  FILTER(isIRI(?thing) && LCASE(STR(?name)) = LCASE(STR(?text)))
-} ORDER BY ?thing"""
-
-_EXISTS = "SELECT ?thing WHERE { { ?thing ?p ?o } UNION { ?s ?p ?thing } } LIMIT 1"
-
 
 def _resolve_iri(kg: KnowledgeGraph, parameter: Parameter, text: str) -> Node:
-    """Resolve a typed value to an IRI that is in the graph.
+    """Resolve a typed value to an IRI that is in the graph, by the one resolver.
 
     Takes an IRI, a prefixed name, a resource's local name (``Separation`` for
-    ``rkr:Separation``) or the label, symbol or ISO code of exactly one thing.
+    ``rkr:Separation``) or a name of exactly one thing (:mod:`rarekg.names`).
     """
     try:
-        iri = _iri(text)
-    except ValueError:
-        local = URIRef(PREFIXES["rkr"] + text)
-        if re.fullmatch(r"[\w.-]+", text) and kg.query(_EXISTS, {"thing": local}):
-            return local
-        rows = kg.query(_BY_NAME, {"text": Literal(text)})
-        things = [row["thing"] for row in rows]
-        if len(things) == 1:
-            return things[0]
-        if not things:
-            raise QueryParameterError(
-                parameter.name,
-                f"parameter {parameter.name!r}: nothing in the graph is called {text!r} "
-                f"({_expected(parameter.type, parameter.example)})",
-            ) from None
-        named = ", ".join(compact(to_oxigraph(thing)) for thing in things)
+        return URIRef(kg.cached(Resolver.from_graph).resolve(text))
+    except ResolveError as error:
         raise QueryParameterError(
-            parameter.name,
-            f"parameter {parameter.name!r}: {text!r} names several things ({named}); give an IRI",
+            parameter.name, f"parameter {parameter.name!r}: {error}"
         ) from None
-    if not kg.query(_EXISTS, {"thing": iri}):
-        raise QueryParameterError(
-            parameter.name, f"parameter {parameter.name!r}: {text} is not in the graph"
-        )
-    return iri
 
 
 def bind_parameters(

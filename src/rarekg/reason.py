@@ -2,7 +2,7 @@
 
 HermiT gets only the skeleton (ontology, items, dependencies, controls, organisations),
 never the observation nodes: a numeric defined class took 82 s in HermiT on 3,000 share
-nodes and 0.7 s as a SPARQL rule (ONTOLOGY.md, reasoning notes). Property entailments
+nodes and 0.7 s as a SPARQL rule (measured on this project's graph). Property entailments
 (sub-properties, so ``rkg:directlyDependsOn``; inverses; the transitive closure of
 ``rkg:dependsOn``) are SPARQL rules in ``queries/rules/``, run in Oxigraph's engine.
 Everything inferred goes into the named graph ``.../graph/inferred``, and is cached
@@ -14,8 +14,6 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +22,7 @@ import pyoxigraph as ox
 
 from rarekg import __version__
 from rarekg.namespaces import INFERRED_GRAPH, RKG, sparql_prologue
+from rarekg.paths import write_atomically
 from rarekg.store import GraphList, SourceFile, graph_nodes
 
 log = logging.getLogger(__name__)
@@ -254,12 +253,14 @@ def reason(
             return Reasoning([t.triple for t in triples], True, cache_file)
     triples = infer(store, sources, rules_dir)
     if cache_file is not None:
-        _write_atomically(cache_file, triples)
+        _write_cache(cache_file, triples)
     return Reasoning(triples, False, cache_file)
 
 
-def _write_atomically(path: Path, triples: list[ox.Triple]) -> None:
+def _write_cache(path: Path, triples: list[ox.Triple]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as tmp:
-        ox.serialize(triples, tmp, format=ox.RdfFormat.N_TRIPLES)
-    os.replace(tmp.name, path)
+
+    def put(temporary: Path) -> None:
+        ox.serialize(triples, str(temporary), format=ox.RdfFormat.N_TRIPLES)
+
+    write_atomically(path, put)

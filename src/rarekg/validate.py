@@ -19,8 +19,7 @@ from rdflib.namespace import SH
 
 from rarekg.kg import source_files
 from rarekg.namespaces import sparql_prologue
-from rarekg.paths import Artefacts, find_artefacts
-from rarekg.queries import discover
+from rarekg.paths import Artefacts, find_artefacts, parse_header
 from rarekg.reason import InconsistentOntology, reason
 from rarekg.store import LoadError, SourceFile, graph_nodes, load_into, new_store, parse_file
 
@@ -140,10 +139,12 @@ def check_violations(
     """Run every ``queries/checks/*-violation.rq``; each row is a violation."""
     graphs = graph_nodes(sources)
     found = []
-    for check in discover(artefacts.queries_dir / "checks"):
-        rows = store.query(sparql_prologue() + check.text, default_graph=graphs)
+    for path in sorted((artefacts.queries_dir / "checks").glob("*.rq")):
+        text = path.read_text("utf-8")
+        title = (parse_header(text).get("title") or [path.stem])[0]
+        rows = store.query(sparql_prologue() + text, default_graph=graphs)
         if not isinstance(rows, ox.QuerySolutions):
-            raise ValueError(f"{check.path}: a check must be a SELECT query")
+            raise ValueError(f"{path}: a check must be a SELECT query")
         names = [v.value for v in rows.variables]
         for row in rows:
             values = {n: row[n] for n in names if row[n] is not None}
@@ -153,8 +154,8 @@ def check_violations(
             found.append(
                 Violation(
                     "check",
-                    check.name,
-                    f"{check.title} ({detail})",
+                    path.stem,
+                    f"{title} ({detail})",
                     node_iri,
                     owner.get(node_iri or ""),
                 )

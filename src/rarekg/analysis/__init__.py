@@ -1,23 +1,15 @@
 """Network analysis of the knowledge graph: dependency chains, chokepoints, scenarios.
 
-The public API returns JSON-ready dicts and raises :class:`AnalysisInputError` on bad
-input; the CLI and the server's ``/api/chains``, ``/api/chokepoints`` and ``/api/simulate``
-call these functions.
+The public API returns typed results (:mod:`rarekg.analysis.results`, written as JSON by
+:func:`to_json`) and raises :class:`AnalysisInputError` on bad input; the CLI and the
+server's ``/api/chains``, ``/api/chokepoints`` and ``/api/simulate`` call these functions.
 """
 
 from __future__ import annotations
 
-from rarekg.analysis.export import write_atomically, write_graphml
-from rarekg.analysis.projection import Projection, project, supply_graph
-from rarekg.analysis.reports import (
-    chains_report,
-    chains_text,
-    chokepoints_report,
-    chokepoints_text,
-    simulate_report,
-    simulate_text,
-)
-from rarekg.analysis.resolve import AnalysisInputError, resolve
+from rarekg.analysis.projection import AnalysisInputError, Projection, project, supply_graph
+from rarekg.analysis.reports import chains_report, chokepoints_report, simulate_report
+from rarekg.analysis.results import chains_text, chokepoints_text, simulate_text, to_json
 
 __all__ = [
     "AnalysisInputError",
@@ -27,10 +19,8 @@ __all__ = [
     "chokepoints_report",
     "chokepoints_text",
     "project",
-    "resolve",
     "simulate_report",
     "simulate_text",
     "supply_graph",
-    "write_atomically",
-    "write_graphml",
+    "to_json",
 ]

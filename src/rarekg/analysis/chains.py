@@ -9,28 +9,29 @@ leads from FROM to TO.
 from __future__ import annotations
 
 from itertools import islice, pairwise
-from typing import Any
 
 import networkx as nx
 
 from rarekg.analysis.projection import Projection, supply_graph
+from rarekg.analysis.results import Chain, Relation
 
 DEFAULT_MAX_LENGTH = 6
 DEFAULT_LIMIT = 50
+#: Bounds a caller may ask for: longer chains or more of them cost more than they tell.
+MAX_LENGTH_BOUND = 20
+LIMIT_BOUND = 1000
 
 
-def _edges(flow: nx.DiGraph, path: list[str], forward: bool) -> list[dict[str, Any]]:
+def _edges(flow: nx.DiGraph, path: list[str], forward: bool) -> tuple[Relation, ...]:
     """The relations along a path, stated as in RDF (subject, kind, object)."""
     edges = []
     for a, b in pairwise(path):
         start, end = (a, b) if forward else (b, a)
         for kind, sources, inverse in flow.edges[start, end]["kinds"] or [("share", (), False)]:
             subject, obj = (end, start) if inverse else (start, end)
-            edges.append(
-                {"kind": kind, "subject": subject, "object": obj, "sources": list(sources)}
-            )
+            edges.append(Relation(kind, subject, obj, tuple(sources)))
             break  # one relation per step: the first stated
-    return edges
+    return tuple(edges)
 
 
 def find_chains(
@@ -39,7 +40,7 @@ def find_chains(
     target: str,
     max_length: int = DEFAULT_MAX_LENGTH,
     limit: int = DEFAULT_LIMIT,
-) -> list[dict[str, Any]]:
+) -> list[Chain]:
     """Every chain of at most ``max_length`` relations from ``source`` to ``target``.
 
     Shortest first (then by labels); at most ``limit`` chains.
@@ -51,9 +52,10 @@ def find_chains(
     Examples:
         >>> p = Projection(nx.MultiDiGraph())
         >>> p.graph.add_nodes_from(["Dy", "magnet", "wind"], type="material")
-        >>> _ = p.graph.add_edge("magnet", "Dy", kind="containsElement", sources=["s1"])
-        >>> _ = p.graph.add_edge("wind", "magnet", kind="madeFrom", sources=["s2"])
-        >>> [c["nodes"] for c in find_chains(p, "Dy", "wind")]
+        >>> for consumer, item, kind in [("magnet", "Dy", "containsElement"),
+        ...                              ("wind", "magnet", "madeFrom")]:
+        ...     _ = p.graph.add_edge(consumer, item, kind=kind, family="dependency", sources=["s"])
+        >>> [[n.iri for n in c.nodes] for c in find_chains(p, "Dy", "wind")]
         [['Dy', 'magnet', 'wind']]
     """
     flow = supply_graph(projection)
@@ -70,5 +72,6 @@ def find_chains(
             found.append((path, forward))
     found.sort(key=lambda pf: (len(pf[0]), [projection.label(n) for n in pf[0]]))
     return [
-        {"nodes": path, "edges": _edges(flow, path, forward)} for path, forward in found[:limit]
+        Chain(tuple(projection.describe(n) for n in path), _edges(flow, path, forward))
+        for path, forward in found[:limit]
     ]

@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 import networkx as nx
 from networkx.algorithms.connectivity import (
@@ -33,7 +32,29 @@ from networkx.algorithms.connectivity import (
 )
 
 from rarekg.analysis.asof import controls_in_force
-from rarekg.analysis.projection import Projection, supply_graph
+from rarekg.analysis.projection import (
+    DEMAND,
+    ITEM,
+    PART,
+    SUPPLY,
+    Projection,
+    supply_graph,
+    types_of,
+)
+from rarekg.analysis.results import (
+    Betweenness,
+    Chokepoint,
+    Concentration,
+    Control,
+    Cut,
+    CutIndustry,
+    Dominance,
+    Measures,
+    ObservationEvidence,
+    PolicyEvidence,
+    ShareHeld,
+    StageConcentration,
+)
 from rarekg.analysis.shares import HIGHLY_CONCENTRATED_HHI, StageShares, share_tables
 
 WEIGHTS = {
@@ -57,11 +78,15 @@ REFERENCES = {
 
 #: Node types ranked as chokepoints: the supply side (applications and industries are
 #: what depends, not what chokes).
-CANDIDATE_TYPES = frozenset(
-    {"element", "material", "magnet", "component", "technology", "country", "company", "facility"}
-)
-_DEMAND_TYPES = frozenset({"component", "application", "industry"})
+CANDIDATE_TYPES = types_of(SUPPLY, ITEM, PART)
+#: The demand side, contracted into one sink per industry when cuts are computed.
+_DEMAND_TYPES = types_of(PART, DEMAND)
 _SUPPLY = "urn:rarekg:supply"
+
+#: How many chokepoints a ranking lists unless told otherwise.
+DEFAULT_TOP = 20
+#: The most chokepoints a caller may list.
+TOP_BOUND = 1000
 
 #: Minimum node cuts wider than this are not reported.
 MAX_CUT_SIZE = 5
@@ -175,21 +200,21 @@ def betweenness(net: Network, seed: int = 0) -> dict[str, float]:
     return dict(nx.betweenness_centrality(graph, k=k, seed=seed, normalized=True))
 
 
-def _stage_json(projection: Projection, table: StageShares) -> dict[str, Any]:
+def _stage(projection: Projection, table: StageShares) -> StageConcentration:
     country, share = table.top
-    return {
-        "stage": table.stage,
-        "year": table.year,
-        "top_country": projection.describe(country),
-        "top_share": share,
-        "hhi": table.hhi,
-        "highly_concentrated": table.hhi > HIGHLY_CONCENTRATED_HHI,
-        "unattributed": table.unattributed,
-    }
+    return StageConcentration(
+        stage=table.stage,
+        year=table.year,
+        top_country=projection.describe(country),
+        top_share=share,
+        hhi=table.hhi,
+        highly_concentrated=table.hhi > HIGHLY_CONCENTRATED_HHI,
+        unattributed=table.unattributed,
+    )
 
 
-def rank(projection: Projection, on: dt.date, top: int | None = None) -> list[dict[str, Any]]:
-    """The chokepoints ranked by score, best first, as JSON-ready dicts."""
+def rank(projection: Projection, on: dt.date, top: int | None = None) -> list[Chokepoint]:
+    """The chokepoints ranked by score, best first."""
     net = network(projection, on)
     dominated = dominated_industries(net)
     cuts = minimum_cuts(net)
@@ -203,8 +228,8 @@ def rank(projection: Projection, on: dt.date, top: int | None = None) -> list[di
     controlling: dict[str, list[str]] = defaultdict(list)
     for policies in controlled.values():
         for policy in policies:
-            for _, country, kind in projection.graph.out_edges(policy, data="kind"):
-                if kind == "jurisdiction" and policy not in controlling[country]:
+            for _, country, family in projection.graph.out_edges(policy, data="family"):
+                if family == "jurisdiction" and policy not in controlling[country]:
                     controlling[country].append(policy)
     in_cuts: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for industry, members in cuts.items():
@@ -220,91 +245,85 @@ def rank(projection: Projection, on: dt.date, top: int | None = None) -> list[di
     for node, node_type in net.flow.nodes(data="type"):
         if node_type not in CANDIDATE_TYPES:
             continue
-        evidence: list[dict[str, Any]] = []
         if node_type == "country":
             held = sorted(by_country.get(node, []), key=lambda it: -it[1].shares[node])
-            concentration = held[0][1].shares[node] if held else 0.0
-            concentration_json: dict[str, Any] = {
-                "value": concentration,
-                "shares": [
-                    {
-                        "item": projection.describe(item),
-                        "stage": t.stage,
-                        "year": t.year,
-                        "share": t.shares[node],
-                    }
+            concentration = Concentration(
+                value=held[0][1].shares[node] if held else 0.0,
+                reference=REFERENCES["concentration"],
+                shares=tuple(
+                    ShareHeld(projection.describe(item), t.stage, t.year, t.shares[node])
                     for item, t in held[:10]
-                ],
-            }
+                ),
+            )
             figures = {f for _, t in held[:10] for f in t.evidence if f.country == node}
             policies = controlling.get(node, [])
         else:
             stages = sorted(net.tables.get(node, {}).values(), key=lambda t: -t.top[1])
-            concentration = stages[0].top[1] if stages else 0.0
-            concentration_json = {
-                "value": concentration,
-                "stages": [_stage_json(projection, t) for t in stages],
-            }
+            concentration = Concentration(
+                value=stages[0].top[1] if stages else 0.0,
+                reference=REFERENCES["concentration"],
+                stages=tuple(_stage(projection, t) for t in stages),
+            )
             figures = {f for t in stages for f in t.evidence}
             policies = controlled.get(node, [])
-        evidence += [
-            {
-                "kind": "observation",
-                "iri": f.observation,
-                "country": f.country,
-                "stage": f.stage,
-                "year": f.year,
-                "share": f.share,
-                "sources": list(f.sources),
-            }
+        evidence: list[ObservationEvidence | PolicyEvidence] = [
+            ObservationEvidence(f.observation, f.country, f.stage, f.year, f.share, f.sources)
             for f in sorted(figures, key=lambda f: f.observation)
         ]
         evidence += [_policy_evidence(projection, p) for p in policies]
         industries = dominated.get(node, set())
         downstream = downstream_industries.get(node, set())
-        dominance = len(industries) / len(downstream) if downstream else 0.0
         cut_sizes = in_cuts.get(node, [])
-        cut = max((1.0 / size for _, size in cut_sizes), default=0.0)
         centrality = central.get(node, 0.0)
-        measures = {
-            "concentration": concentration_json,
-            "dominance": {
-                "value": round(dominance, 4),
-                "industries": [projection.describe(i) for i in sorted(industries)],
-            },
-            "betweenness": {
-                "value": round(centrality / top_centrality, 4),
-                "raw": centrality,
-            },
-            "cut": {
-                "value": round(cut, 4),
-                "industries": [
-                    {**projection.describe(i), "cut_size": size} for i, size in sorted(cut_sizes)
-                ],
-            },
-            "control": {"value": 1.0 if policies else 0.0, "policies": sorted(policies)},
-        }
-        for name, measure in measures.items():
-            measure["reference"] = REFERENCES[name]
-        score = sum(WEIGHTS[name] * float(m["value"]) for name, m in measures.items())
+        measures = Measures(
+            concentration=concentration,
+            dominance=Dominance(
+                value=round(len(industries) / len(downstream) if downstream else 0.0, 4),
+                reference=REFERENCES["dominance"],
+                industries=tuple(projection.describe(i) for i in sorted(industries)),
+            ),
+            betweenness=Betweenness(
+                value=round(centrality / top_centrality, 4),
+                reference=REFERENCES["betweenness"],
+                raw=centrality,
+            ),
+            cut=Cut(
+                value=round(max((1.0 / size for _, size in cut_sizes), default=0.0), 4),
+                reference=REFERENCES["cut"],
+                industries=tuple(
+                    CutIndustry(i, projection.label(i), projection.node_type(i), size)
+                    for i, size in sorted(cut_sizes)
+                ),
+            ),
+            control=Control(
+                value=1.0 if policies else 0.0,
+                reference=REFERENCES["control"],
+                policies=tuple(sorted(policies)),
+            ),
+        )
+        score = sum(WEIGHTS[name] * getattr(measures, name).value for name in WEIGHTS)
         if score <= 0:
             continue
+        described = projection.describe(node)
         entries.append(
-            {
-                **projection.describe(node),
-                "kind": node_type,
-                "score": round(score, 4),
-                "measures": measures,
-                "evidence": evidence,
-            }
+            Chokepoint(
+                iri=node,
+                label=described.label,
+                type=described.type,
+                kind=node_type,
+                score=round(score, 4),
+                measures=measures,
+                evidence=tuple(evidence),
+            )
         )
-    entries.sort(key=lambda e: (-e["score"], e["label"].casefold(), e["iri"]))
+    entries.sort(key=lambda e: (-e.score, e.label.casefold(), e.iri))
     return entries[:top] if top is not None else entries
 
 
-def _policy_evidence(projection: Projection, policy: str) -> dict[str, Any]:
+def _policy_evidence(projection: Projection, policy: str) -> PolicyEvidence:
     sources: set[str] = set()
     graph = projection.graph
     for _, _, data in graph.out_edges(policy, data=True):
         sources.update(data.get("sources", ()))
-    return {"kind": "policy", **projection.describe(policy), "sources": sorted(sources)}
+    described = projection.describe(policy)
+    return PolicyEvidence(policy, described.label, described.type, tuple(sorted(sources)))

@@ -1,56 +1,130 @@
-"""Project the asserted graph into a typed ``networkx.MultiDiGraph`` through SPARQL.
+"""The one in-memory view of the graph: a typed ``networkx.MultiDiGraph``, read through SPARQL.
 
-The queries live in ``queries/projections/*.rq``. Nodes carry ``type`` (element, material,
-magnet, component, application, industry, company, facility, country, policy, technology)
-and ``label``; edges are keyed by their kind (the ontology property's local name) and carry
-``kind`` and ``sources``, and for share and production observations also ``stage``,
-``year``, ``share``, ``value``, ``unit`` and ``observation``. Everything downstream
-(chains, chokepoints, scenarios, GraphML) reads a :class:`Projection`, so synthetic graphs
-for tests and benchmarks are built without RDF.
+Analysis, the explorer, GraphML export and the server all read a :class:`Projection`, so
+synthetic graphs for tests and benchmarks are built without RDF. Which things and
+relations it holds is data, not code:
+
+* **Nodes** are the members of the classes of :data:`ROLES`, the one table of node roles
+  (``queries/projections/nodes.rq`` reads every node's classes, inferred superclasses
+  included, so a mine is a facility). A node carries ``type`` (the role's name for its
+  class: element, material, ..., policy) and ``label``.
+* **Edges** are the asserted relations of the families of :data:`FAMILIES`: a family is a
+  property of the ontology with its sub-properties (``rdfs:subPropertyOf*``) and their
+  inverses (``queries/projections/edges.rq``), so a new dependency kind, declared a
+  sub-property of ``rkg:directlyDependsOn``, is a dependency everywhere with no code
+  change. An edge is keyed by its ``kind`` (the property's local name) and carries
+  ``family`` and ``sources``; share and production observations add ``stage``, ``year``,
+  ``share``, ``value``, ``unit`` and ``observation``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
+from rdflib import URIRef
 
+from rarekg.analysis.results import Node
 from rarekg.kg import KnowledgeGraph
+from rarekg.names import ResolveError, Resolver, local_name
+from rarekg.namespaces import RKG
 from rarekg.queries import read_query
 
-#: Dependency kinds, consumer -> input in RDF; the supply graph reverses them.
-DEPENDENCY_KINDS = frozenset(
-    {
-        "containsElement",
-        "madeFrom",
-        "usesComponent",
-        "usesMaterial",
-        "hasApplication",
-        "requiresTechnology",
-    }
+#: Node roles. Supply: who makes and where (countries, companies, facilities); item: what
+#: is made and traded; part: an item assembled for an end use (a cut of an industry's
+#: supply names what it buys, not its own parts); demand: the end uses; policy: the rules.
+SUPPLY, ITEM, PART, DEMAND, POLICY = "supply", "item", "part", "demand", "policy"
+
+
+class AnalysisInputError(ResolveError):
+    """Bad input to an analysis: an unknown or ambiguous name, a bad date or option.
+
+    Attributes:
+        candidates: IRIs a name might have meant (empty when there is no close match).
+    """
+
+
+@dataclass(frozen=True)
+class Role:
+    """What the members of one ontology class are in the network.
+
+    Attributes:
+        cls: the class, a local name in ``rkg:``; its subclasses' members are included.
+        type: the node type its members get.
+        role: one of :data:`SUPPLY`, :data:`ITEM`, :data:`PART`, :data:`DEMAND`, :data:`POLICY`.
+    """
+
+    cls: str
+    type: str
+    role: str
+
+
+#: The one table of node roles. The classes are disjoint (ontology/rarekg.ttl), so each
+#: node has one type.
+ROLES: tuple[Role, ...] = (
+    Role("ChemicalElement", "element", ITEM),
+    Role("Material", "material", ITEM),
+    Role("Magnet", "magnet", ITEM),
+    Role("Technology", "technology", ITEM),
+    Role("Component", "component", PART),
+    Role("Application", "application", DEMAND),
+    Role("Industry", "industry", DEMAND),
+    Role("Country", "country", SUPPLY),
+    Role("Company", "company", SUPPLY),
+    Role("Facility", "facility", SUPPLY),
+    Role("Policy", "policy", POLICY),
 )
 
-#: Node types that make or carry supply (everything but policies).
-SUPPLY_TYPES = frozenset(
-    {
-        "element",
-        "material",
-        "magnet",
-        "component",
-        "application",
-        "industry",
-        "company",
-        "facility",
-        "country",
-        "technology",
-    }
+_ROLE_OF_TYPE = {r.type: r.role for r in ROLES}
+
+
+def types_of(*roles: str) -> frozenset[str]:
+    """The node types of the given roles.
+
+    Examples:
+        >>> sorted(types_of(DEMAND))
+        ['application', 'industry']
+    """
+    return frozenset(r.type for r in ROLES if r.role in roles)
+
+
+@dataclass(frozen=True)
+class Family:
+    """A family of relations: one property of the ontology and everything beneath it.
+
+    Attributes:
+        key: the family's name, on every edge as ``family``.
+        property: the family property, a local name in ``rkg:``.
+        flow: which way goods move along a relation of the family: ``1`` subject to
+            object (a producer to its product), ``-1`` object to subject (an input to
+            its consumer), ``0`` not a flow of goods.
+    """
+
+    key: str
+    property: str
+    flow: int
+
+
+#: The edge families, first match wins for a property under two of them.
+FAMILIES: tuple[Family, ...] = (
+    Family("dependency", "directlyDependsOn", -1),
+    Family("production", "produces", 1),
+    Family("operation", "operates", 1),
+    Family("trade", "supplies", 1),
+    Family("location", "locatedIn", -1),
+    Family("ownership", "subsidiaryOf", 0),
+    Family("control", "controls", 0),
+    Family("jurisdiction", "jurisdiction", 0),
+    Family("policy", "policyRelation", 0),
 )
+
+_FLOW = {f.key: f.flow for f in FAMILIES}
 
 
 @dataclass(frozen=True)
@@ -89,13 +163,16 @@ class Projection:
         graph: typed nodes and kind-keyed edges (RDF direction, subject -> object).
         figures: dated country shares and outputs per stage (the capacities of the flow).
         policies: the time window of every policy by IRI.
-        names: lower-cased names (label, alternative label, symbol, ISO code) -> IRIs.
+        classes: node IRI to the ``rkg:`` classes it is a member of (local names), for
+            views that tell subclasses apart (a rare earth element, an export control).
+        resolver: the graph's names; by default the nodes' labels and local names.
     """
 
     graph: nx.MultiDiGraph
     figures: list[CountryFigure] = field(default_factory=list)
     policies: dict[str, PolicyWindow] = field(default_factory=dict)
-    names: dict[str, set[str]] = field(default_factory=dict)
+    classes: dict[str, frozenset[str]] = field(default_factory=dict)
+    resolver: Resolver | None = None
 
     def nodes_of(self, *types: str) -> list[str]:
         """IRIs of the nodes of the given types, sorted.
@@ -117,19 +194,42 @@ class Projection:
         """The node's type, ``""`` when the node is not projected."""
         return str(self.graph.nodes[iri].get("type", "")) if iri in self.graph else ""
 
-    def describe(self, iri: str) -> dict[str, str]:
-        """The node as JSON: ``{"iri", "label", "type"}``."""
-        return {"iri": iri, "label": self.label(iri), "type": self.node_type(iri)}
+    def role(self, iri: str) -> str:
+        """The node's role (see :data:`ROLES`), ``""`` when the node is not projected."""
+        return _ROLE_OF_TYPE.get(self.node_type(iri), "")
 
+    def describe(self, iri: str) -> Node:
+        """The node as results name it: IRI, label and type."""
+        return Node(iri, self.label(iri), self.node_type(iri))
 
-def local_name(iri: str) -> str:
-    """The part of an IRI after its last ``/`` or ``#``.
+    def names(self) -> Resolver:
+        """The resolver of names to nodes (:mod:`rarekg.names`)."""
+        if self.resolver is None:
+            self.resolver = Resolver(
+                {n: [self.label(n)] for n in self.graph},
+                {n: self.label(n) for n in self.graph},
+            )
+        return self.resolver
 
-    Examples:
-        >>> local_name("https://w3id.org/rarekg/resource/Dysprosium")
-        'Dysprosium'
-    """
-    return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    def resolve(self, name: str, types: Iterable[str] | None = None) -> str:
+        """The node of the projection ``name`` means, of one of ``types`` if given.
+
+        Raises:
+            AnalysisInputError: no such node, or several; the message lists them.
+
+        Examples:
+            >>> p = Projection(nx.MultiDiGraph())
+            >>> p.graph.add_node("ex:Dy", type="element", label="Dysprosium")
+            >>> p.resolve("dysprosium", ["element"])
+            'ex:Dy'
+        """
+        wanted = None if types is None else set(types)
+        among = {n for n, t in self.graph.nodes(data="type") if wanted is None or t in wanted}
+        what = f"of type {', '.join(sorted(wanted))}" if wanted else "in the network"
+        try:
+            return self.names().resolve(name, among, what)
+        except ResolveError as error:
+            raise AnalysisInputError(str(error), error.candidates) from None
 
 
 def _value(term: Any) -> Any:
@@ -149,15 +249,23 @@ def _value(term: Any) -> Any:
     return str(term)
 
 
-def select(kg: KnowledgeGraph, name: str, *, asserted: bool = False) -> list[dict[str, Any]]:
+def select(
+    kg: KnowledgeGraph,
+    name: str,
+    *,
+    asserted: bool = False,
+    bindings: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
     """Run ``queries/projections/NAME.rq`` and return rows of plain Python values.
 
     IRIs become strings, numbers floats, ``xsd:date`` dates, booleans bools; unbound
-    variables are left out. With ``asserted`` the inferred graph is left out.
+    variables are left out. With ``asserted`` the inferred graph is left out;
+    ``bindings`` binds variables to IRIs.
     """
     query = read_query(_projections_dir(kg) / f"{name}.rq")
     default = [str(s.graph) for s in kg.sources] if asserted else None
-    results = kg.run(query.text, default_graph=default)
+    bound = {k: URIRef(v) for k, v in (bindings or {}).items()}
+    results = kg.run(query.text, bound, default_graph=default)
     assert isinstance(results, ox.QuerySolutions)
     names = [v.value for v in results.variables]
     rows = []
@@ -198,25 +306,36 @@ def _window(row: dict[str, Any]) -> PolicyWindow:
 def project(kg: KnowledgeGraph) -> Projection:
     """Project the knowledge graph into a :class:`Projection`.
 
+    Build it once per graph with ``kg.cached(project)``.
+
     Examples:
         >>> import rarekg
         >>> p = project(rarekg.load())
         >>> p.graph.nodes["https://w3id.org/rarekg/resource/Dysprosium"]["type"]
         'element'
     """
-    graph = nx.MultiDiGraph()
+    names: Resolver = kg.cached(Resolver.from_graph)
+    classes: dict[str, set[str]] = defaultdict(set)
     for row in select(kg, "nodes"):
-        label = row.get("label", local_name(row["node"]))
-        graph.add_node(row["node"], type=row["kind"], label=label)
-        if row.get("rareEarth"):
-            graph.nodes[row["node"]]["rare_earth"] = True
-    edges = _grouped(select(kg, "edges", asserted=True), ("subject", "kind", "object"))
-    for (subject, kind, obj), sources in edges.items():
-        if subject not in graph or obj not in graph:
+        classes[row["node"]].add(local_name(row["class"]))
+    graph = nx.MultiDiGraph()
+    kept: dict[str, frozenset[str]] = {}
+    for node, held in sorted(classes.items()):
+        role = next((r for r in ROLES if r.cls in held), None)
+        if role is None:
             continue
-        if kind == "operatedBy":  # one direction only: company -operates-> facility
-            subject, kind, obj = obj, "operates", subject
-        _add_edge(graph, subject, obj, kind, sorted(sources))
+        kept[node] = frozenset(held)
+        graph.add_node(node, type=role.type, label=names.label(node))
+        if "RareEarthElement" in held:
+            graph.nodes[node]["rare_earth"] = True
+    for family in FAMILIES:
+        rows = select(kg, "edges", asserted=True, bindings={"family": str(RKG[family.property])})
+        edges = _grouped(rows, ("subject", "property", "object"))
+        for (subject, prop, obj), sources in sorted(edges.items()):
+            if subject in graph and obj in graph:
+                kind = local_name(prop)
+                if not graph.has_edge(subject, obj, kind):
+                    _add_edge(graph, subject, obj, kind, family.key, sorted(sources))
     agreements = _grouped(
         select(kg, "supply-agreements"), ("agreement", "supplier", "buyer", "announced")
     )
@@ -224,7 +343,14 @@ def project(kg: KnowledgeGraph) -> Projection:
         if supplier in graph and buyer in graph:
             date = announced.isoformat() if announced else ""
             _add_edge(
-                graph, supplier, buyer, "supplies", sorted(sources), agreement=agreement, date=date
+                graph,
+                supplier,
+                buyer,
+                "supplies",
+                "trade",
+                sorted(sources),
+                agreement=agreement,
+                date=date,
             )
     figures = _figures(select(kg, "country-shares"))
     for figure in figures:
@@ -234,6 +360,7 @@ def project(kg: KnowledgeGraph) -> Projection:
                 figure.item,
                 key=figure.observation,
                 kind="produces",
+                family="production",
                 sources=list(figure.sources),
                 observation=figure.observation,
                 stage=figure.stage,
@@ -243,17 +370,17 @@ def project(kg: KnowledgeGraph) -> Projection:
                 unit=figure.unit,
             )
     policies = {row["policy"]: _window(row) for row in select(kg, "policies")}
-    names: dict[str, set[str]] = defaultdict(set)
-    for row in select(kg, "names"):
-        if row["node"] in graph:
-            names[str(row["name"]).casefold()].add(row["node"])
-    for node in graph:
-        names[local_name(node).casefold()].add(node)
-    return Projection(graph, figures, policies, dict(names))
+    return Projection(graph, figures, policies, kept, names)
 
 
 def _add_edge(
-    graph: nx.MultiDiGraph, subject: str, obj: str, kind: str, sources: list[str], **extra: Any
+    graph: nx.MultiDiGraph,
+    subject: str,
+    obj: str,
+    kind: str,
+    family: str,
+    sources: list[str],
+    **extra: Any,
 ) -> None:
     key = kind if not extra.get("agreement") else f"{kind}:{extra['agreement']}"
     if graph.has_edge(subject, obj, key):
@@ -261,7 +388,7 @@ def _add_edge(
             set(graph.edges[subject, obj, key]["sources"]) | set(sources)
         )
         return
-    graph.add_edge(subject, obj, key=key, kind=kind, sources=sources, **extra)
+    graph.add_edge(subject, obj, key=key, kind=kind, family=family, sources=sources, **extra)
 
 
 def _figures(rows: list[dict[str, Any]]) -> list[CountryFigure]:
@@ -289,36 +416,35 @@ def _figures(rows: list[dict[str, Any]]) -> list[CountryFigure]:
 def supply_graph(projection: Projection) -> nx.DiGraph:
     """The supply graph: supply-carrying nodes with edges in the direction goods flow.
 
-    Inputs point to their consumers (element -> magnet -> component -> application ->
-    industry), producers to their products, countries to the facilities and companies in
-    them, companies to the facilities they operate and the companies they supply. Parallel
-    relations merge into one edge whose ``kinds`` lists ``(kind, sources, inverse)``, with
-    ``inverse`` true where the flow runs against the RDF statement.
+    Every node but the policies is kept. Each relation of a family that carries goods
+    (:attr:`Family.flow`) becomes an edge the way they move: inputs point to their
+    consumers (element -> magnet -> component -> application -> industry), producers to
+    their products, countries to the facilities and companies in them, companies to the
+    facilities they operate and the companies they supply. Parallel relations merge into
+    one edge whose ``kinds`` lists ``(kind, sources, inverse)``, with ``inverse`` true where
+    the flow runs against the RDF statement.
 
     Examples:
         >>> p = Projection(nx.MultiDiGraph())
-        >>> _ = p.graph.add_edge("magnet", "element", kind="containsElement", sources=["s"])
+        >>> _ = p.graph.add_edge(
+        ...     "magnet", "element", kind="containsElement", family="dependency", sources=["s"]
+        ... )
         >>> p.graph.add_nodes_from(["magnet", "element"], type="material")
         >>> list(supply_graph(p).edges)
         [('element', 'magnet')]
     """
     flow = nx.DiGraph()
     for node, data in projection.graph.nodes(data=True):
-        if data.get("type") in SUPPLY_TYPES:
+        if _ROLE_OF_TYPE.get(data.get("type", "")) not in {None, POLICY}:
             flow.add_node(node, type=data["type"], label=data.get("label", ""))
     for subject, obj, data in projection.graph.edges(data=True):
-        kind = data["kind"]
-        if subject not in flow or obj not in flow:
+        direction = _FLOW.get(data.get("family", ""), 0)
+        if subject not in flow or obj not in flow or direction == 0:
             continue
-        if kind in DEPENDENCY_KINDS or kind in {"locatedIn", "headquarteredIn"}:
-            start, end, inverse = obj, subject, True
-        elif kind in {"produces", "operates", "supplies"}:
-            start, end, inverse = subject, obj, False
-        else:
-            continue
+        start, end, inverse = (subject, obj, False) if direction > 0 else (obj, subject, True)
         if not flow.has_edge(start, end):
             flow.add_edge(start, end, kinds=[])
-        entry = (kind, tuple(data.get("sources", ())), inverse)
+        entry = (data["kind"], tuple(data.get("sources", ())), inverse)
         if entry not in flow.edges[start, end]["kinds"]:
             flow.edges[start, end]["kinds"].append(entry)
     return flow

@@ -22,13 +22,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
-from typing import Any
 
 import networkx as nx
 
 from rarekg.analysis.asof import controls_in_force
-from rarekg.analysis.projection import DEPENDENCY_KINDS, Projection, supply_graph
-from rarekg.analysis.resolve import AnalysisInputError
+from rarekg.analysis.projection import DEMAND, AnalysisInputError, Projection, supply_graph
+from rarekg.analysis.results import (
+    Affected,
+    Basis,
+    RestrictedItem,
+    Scenario,
+    ScenarioReport,
+)
 from rarekg.analysis.shares import StageShares, country_share, share_tables
 
 MODEL = (
@@ -39,10 +44,10 @@ _PATHS_PER_NODE = 3
 
 
 def _dependency_flow(projection: Projection) -> nx.DiGraph:
-    """Input -> consumer edges of the dependency kinds only."""
+    """Input -> consumer edges of the dependency family only."""
     flow = nx.DiGraph()
-    for subject, obj, kind in projection.graph.edges(data="kind"):
-        if kind in DEPENDENCY_KINDS:
+    for subject, obj, family in projection.graph.edges(data="family"):
+        if family == "dependency":
             flow.add_edge(obj, subject)
     return flow
 
@@ -80,9 +85,8 @@ def availability(
     Examples:
         >>> p = Projection(nx.MultiDiGraph())
         >>> p.graph.add_node("wind", type="industry")
-        >>> _ = p.graph.add_edge("magnet", "Dy", kind="containsElement")
-        >>> _ = p.graph.add_edge("magnet", "Nd", kind="containsElement")
-        >>> _ = p.graph.add_edge("wind", "magnet", kind="hasApplication")
+        >>> for consumer, item in [("magnet", "Dy"), ("magnet", "Nd"), ("wind", "magnet")]:
+        ...     _ = p.graph.add_edge(consumer, item, family="dependency")
         >>> availability(p, {"Dy": 0.9, "Nd": 0.5})[0]["wind"]
         0.1
     """
@@ -119,7 +123,7 @@ def _exposed_companies(
     available: dict[str, float],
     withheld: dict[str, float],
     policies: list[str],
-) -> list[dict[str, Any]]:
+) -> list[Affected]:
     flow = supply_graph(projection)
     graph = projection.graph
     home = {
@@ -163,8 +167,8 @@ def _exposed_companies(
         cut = max(
             (
                 withheld.get(item, 0.0)
-                for _, item, kind in graph.out_edges(policy, data="kind")
-                if kind == "controls"
+                for _, item, family in graph.out_edges(policy, data="family")
+                if family == "control"
             ),
             default=0.0,
         )
@@ -174,13 +178,15 @@ def _exposed_companies(
                 exposure.setdefault(company, cut)
                 hops.setdefault(company, 1)
     return [
-        {
-            **projection.describe(company),
-            "exposure": round(exposure[company], 4),
-            "hops": hops.get(company),
-            "via": projection.describe(via[company]),
-            "paths": [],
-        }
+        Affected(
+            company,
+            projection.label(company),
+            projection.node_type(company),
+            round(exposure[company], 4),
+            (),
+            hops=hops.get(company),
+            via=projection.describe(via[company]),
+        )
         for company in sorted(exposure, key=lambda c: (-exposure[c], hops.get(c, 99), c))
         if company not in home
     ]
@@ -188,8 +194,8 @@ def _exposed_companies(
 
 def simulate(
     projection: Projection, country: str, items: list[str] | None, on: dt.date
-) -> dict[str, Any]:
-    """Run the restriction scenario on resolved IRIs; return the JSON-ready report."""
+) -> ScenarioReport:
+    """Run the restriction scenario on resolved IRIs."""
     controlled = controls_in_force(projection, on, country)
     if items is None:
         items = sorted(controlled)
@@ -206,45 +212,43 @@ def simulate(
     trees = [nx.single_source_shortest_path(flow, r) for r in restricted if r in flow]
     affected = []
     for node in sorted(available, key=lambda n: (available[n], n)):
-        if projection.node_type(node) not in {"application", "industry"}:
+        if projection.role(node) != DEMAND:
             continue
         exposure = round(1.0 - available[node], 4)
         if exposure <= 0:
             continue
         affected.append(
-            {
-                **projection.describe(node),
-                "exposure": exposure,
-                "paths": _paths(trees, node),
-            }
+            Affected(
+                node,
+                projection.label(node),
+                projection.node_type(node),
+                exposure,
+                tuple(tuple(p) for p in _paths(trees, node)),
+            )
         )
     affected += _exposed_companies(projection, country, restricted, available, withheld, policies)
-    scenario = {
-        "restrict": projection.describe(country),
-        "on": on.isoformat(),
-        "items": [
-            {
-                **projection.describe(item),
-                "withheld_share": round(withheld[item], 4),
-                "basis": _basis(basis[item]),
-                "controlled_by": controlled.get(item, []),
-            }
+    scenario = Scenario(
+        restrict=projection.describe(country),
+        on=on.isoformat(),
+        items=tuple(
+            RestrictedItem(
+                item,
+                projection.label(item),
+                projection.node_type(item),
+                round(withheld[item], 4),
+                _basis(basis[item]),
+                tuple(controlled.get(item, [])),
+            )
             for item in items
-        ],
-        "policies": policies,
-        "unquantified": unquantified,
-        "estimateKind": "modelled",
-        "model": MODEL,
-    }
-    return {"scenario": scenario, "affected": affected}
+        ),
+        policies=tuple(policies),
+        unquantified=tuple(unquantified),
+        model=MODEL,
+    )
+    return ScenarioReport(scenario, tuple(affected))
 
 
-def _basis(table: StageShares | None) -> dict[str, Any] | None:
+def _basis(table: StageShares | None) -> Basis | None:
     if table is None:
         return None
-    return {
-        "item": table.item,
-        "stage": table.stage,
-        "year": table.year,
-        "observations": [f.observation for f in table.evidence],
-    }
+    return Basis(table.item, table.stage, table.year, tuple(f.observation for f in table.evidence))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from rarekg.analysis import (
     AnalysisInputError,
@@ -20,14 +19,16 @@ from rarekg.analysis import (
     chokepoints_report,
     project,
     simulate_report,
+    to_json,
 )
+from rarekg.analysis.chains import DEFAULT_LIMIT, DEFAULT_MAX_LENGTH, LIMIT_BOUND, MAX_LENGTH_BOUND
+from rarekg.analysis.chokepoints import DEFAULT_TOP, TOP_BOUND
 from rarekg.kg import KnowledgeGraph
 from rarekg.server.execute import JSON_TYPE, Answer
 from rarekg.server.params import ParameterError, text, whole_number
-from rarekg.viz import Explorer, FocusNotFound, explore, explorer_page
+from rarekg.viz import FocusNotFound, explore, explorer_page
+from rarekg.viz.network import DEFAULT_DEPTH, MAX_DEPTH
 
-#: Bounds of the analyses' numbers, as the command line has them.
-MAX_CHAIN_LENGTH, MAX_CHAINS, MAX_TOP, MAX_DEPTH = 20, 1000, 1000, 6
 _HTML = "text/html; charset=utf-8"
 
 
@@ -44,8 +45,6 @@ class Analyses:
 
     def __init__(self, kg: KnowledgeGraph) -> None:
         self.kg = kg
-        self._projection: Projection | None = None
-        self._explorer: Explorer | None = None
         self._routes: dict[str, Callable[[Mapping[str, str]], Answer]] = {
             "chains": self._chains,
             "chokepoints": self._chokepoints,
@@ -55,15 +54,12 @@ class Analyses:
 
     def warm(self) -> None:
         """Build the projection and the explorer's view now, before the first request."""
-        self._explorer = explore(self.kg)
-        _ = self.projection
+        self.kg.cached(explore)
 
     @property
     def projection(self) -> Projection:
-        """The network projection the analyses read."""
-        if self._projection is None:
-            self._projection = project(self.kg)
-        return self._projection
+        """The network projection the analyses read, built once per graph."""
+        return self.kg.cached(project)
 
     def answer(self, job: AnalysisJob) -> Answer:
         """The whole HTTP answer to a job; bad input is 400, an unknown focus 404."""
@@ -75,18 +71,18 @@ class Analyses:
             return Answer.error(404, str(error))
 
     @staticmethod
-    def _json(report: dict[str, Any]) -> Answer:
-        return Answer(200, json.dumps(report).encode(), JSON_TYPE)
+    def _json(report: object) -> Answer:
+        return Answer(200, json.dumps(to_json(report)).encode(), JSON_TYPE)
 
     def _chains(self, params: Mapping[str, str]) -> Answer:
         source = text(params, "from", required=True) or ""
         target = text(params, "to", required=True) or ""
-        max_length = whole_number(params, "max_length", 6, 1, MAX_CHAIN_LENGTH)
-        limit = whole_number(params, "limit", 50, 1, MAX_CHAINS)
+        max_length = whole_number(params, "max_length", DEFAULT_MAX_LENGTH, 1, MAX_LENGTH_BOUND)
+        limit = whole_number(params, "limit", DEFAULT_LIMIT, 1, LIMIT_BOUND)
         return self._json(chains_report(self.projection, source, target, max_length, limit))
 
     def _chokepoints(self, params: Mapping[str, str]) -> Answer:
-        top = whole_number(params, "top", 20, 1, MAX_TOP)
+        top = whole_number(params, "top", DEFAULT_TOP, 1, TOP_BOUND)
         return self._json(chokepoints_report(self.projection, top=top, on=text(params, "on")))
 
     def _simulate(self, params: Mapping[str, str]) -> Answer:
@@ -98,8 +94,6 @@ class Analyses:
 
     def _graph(self, params: Mapping[str, str]) -> Answer:
         focus = text(params, "focus")
-        depth = whole_number(params, "depth", 1, 1, MAX_DEPTH)
-        if self._explorer is None:
-            self._explorer = explore(self.kg)
-        page = explorer_page(self._explorer, focus=focus, depth=depth)
+        depth = whole_number(params, "depth", DEFAULT_DEPTH, 1, MAX_DEPTH)
+        page = explorer_page(self.kg.cached(explore), focus=focus, depth=depth)
         return Answer(200, page.encode(), _HTML)

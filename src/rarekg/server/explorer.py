@@ -17,20 +17,17 @@ def routes(kg: KnowledgeGraph, compute: Compute) -> list[BaseRoute]:
     """The explorer's routes, to mount in the server's app.
 
     ``GET /graph`` is the whole graph, ``GET /graph?focus=THING&depth=N`` a
-    neighbourhood (THING: IRI, ``rkr:`` name, label or symbol; depth 1 to 6, default 1),
+    neighbourhood (THING: anything :mod:`rarekg.names` resolves; depth 1 to 6, default 1),
     both made by the analysis worker; ``GET /graph/ontology`` the ontology view and
     ``GET /graph/static/NAME`` the page's scripts and styles (vis-network from the
     installed pyvis package).
     """
-    cache: dict[str, str] = {}
 
     async def graph(request: Request) -> Response:
         return await compute(request, "graph")
 
     def ontology(request: Request) -> Response:
-        if "ontology" not in cache:
-            cache["ontology"] = ontology_page(kg)
-        return HTMLResponse(cache["ontology"])
+        return HTMLResponse(kg.cached(ontology_page))
 
     def asset(request: Request) -> Response:
         name = request.path_params["name"]

@@ -1,15 +1,9 @@
-"""The interactive graph explorer: projection, layout and the offline page around vis-network."""
+"""The interactive graph explorer: views of the projection, layout and the offline page."""
 
 from __future__ import annotations
 
-from rarekg.viz.explore import Explorer, explore
-from rarekg.viz.page import (
-    ASSETS,
-    FocusNotFound,
-    explorer_page,
-    ontology_page,
-    write_page,
-)
+from rarekg.viz.page import ASSETS, explorer_page, ontology_page, write_page
+from rarekg.viz.view import Explorer, FocusNotFound, explore
 
 __all__ = [
     "ASSETS",

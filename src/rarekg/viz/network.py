@@ -7,8 +7,8 @@ from typing import Any
 import networkx as nx
 from pyvis.network import Network
 
-from rarekg.viz.explore import Explorer
 from rarekg.viz.layout import layered_positions
+from rarekg.viz.view import Explorer
 
 #: vis-network options. Positions come from the server; a short, weak stabilisation only
 #: nudges nodes up and down within their layer (x stays fixed; repulsion reaches less
@@ -28,6 +28,10 @@ VIS_OPTIONS: dict[str, Any] = {
     "interaction": {"hover": True, "tooltipDelay": 200, "keyboard": True,
                     "hideEdgesOnZoom": False},
 }  # fmt: skip
+
+
+#: The default and the deepest neighbourhood of a focus, in edges.
+DEFAULT_DEPTH, MAX_DEPTH = 1, 6
 
 
 def neighbourhood(explorer: Explorer, focus: str, depth: int) -> set[str]:

@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections import defaultdict
 
 from rarekg.kg import KnowledgeGraph
+from rarekg.names import local_name
 from rarekg.namespaces import ONTOLOGY_GRAPH, RKG
-from rarekg.viz.explore import EdgeKind, Explorer, NodeClass, local_name, words
+from rarekg.viz.panel import words
+from rarekg.viz.view import EdgeStyle, Explorer, NodeStyle
 
 ONTOLOGY_CLASSES = (
-    NodeClass("rarekg-class", "rarekg class", (), 0, "#1f77b4", "box"),
-    NodeClass("reused-class", "Reused class", (), 0, "#c7c7c7", "box"),
+    NodeStyle("rarekg-class", "rarekg class", (), 0, "#1f77b4", "box"),
+    NodeStyle("reused-class", "Reused class", (), 0, "#c7c7c7", "box"),
 )
 ONTOLOGY_EDGES = (
-    EdgeKind("subclass", "subclass of", "#555555", False),
-    EdgeKind("property", "object property (domain → range)", "#ff7f0e", True),
+    EdgeStyle("subclass", "subclass of", "#555555", False),
+    EdgeStyle("property", "object property (domain → range)", "#ff7f0e", True),
 )
 THING = "http://www.w3.org/2002/07/owl#Thing"
 

@@ -16,28 +16,23 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from rarekg.kg import KnowledgeGraph
-from rarekg.viz.explore import Explorer, explore
 from rarekg.viz.network import neighbourhood, to_network
 from rarekg.viz.ontology import ontology_explorer
+from rarekg.viz.view import Explorer, explore
 
-_PACKAGE = Path(__file__).resolve().parent.parent
+#: The page's own template, script and style, owned by viz.
+OWN_ASSETS = Path(__file__).resolve().parent / "assets"
 VIS_DIR = Path(pyvis.__file__).resolve().parent / "lib" / "vis-9.1.2"
 
 #: The files the page loads, by the name it asks for them under.
 ASSETS: dict[str, Path] = {
     "vis-network.min.js": VIS_DIR / "vis-network.min.js",
     "vis-network.css": VIS_DIR / "vis-network.css",
-    "explorer.js": _PACKAGE / "static" / "explorer.js",
-    "explorer.css": _PACKAGE / "static" / "explorer.css",
+    "explorer.js": OWN_ASSETS / "explorer.js",
+    "explorer.css": OWN_ASSETS / "explorer.css",
 }
 
-_ENV = Environment(
-    loader=FileSystemLoader(_PACKAGE / "templates"), autoescape=select_autoescape(["html"])
-)
-
-
-class FocusNotFound(LookupError):
-    """No node of the explorer matches the requested focus."""
+_ENV = Environment(loader=FileSystemLoader(OWN_ASSETS), autoescape=select_autoescape(["html"]))
 
 
 def script_json(data: Any) -> Markup:
@@ -166,13 +161,9 @@ def explorer_page(
         inline: write one self-contained file.
 
     Raises:
-        FocusNotFound: ``focus`` names no node of the explorer.
+        FocusNotFound: ``focus`` names no node of the explorer, or several.
     """
-    node = None
-    if focus:
-        node = explorer.find(focus)
-        if node is None:
-            raise FocusNotFound(f"no node of the explorer is called {focus!r}")
+    node = explorer.find(focus) if focus else None
     title = "rarekg explorer" + (f": {explorer.nodes[node]['label']}" if node else "")
     data = page_data(explorer, title=title, server=server, focus=node, depth=depth)
     return render_page(data, inline=inline)
@@ -203,7 +194,7 @@ def write_page(
     Raises:
         FocusNotFound: ``focus`` names no node.
     """
-    html = explorer_page(explore(kg), focus=focus, depth=depth, server=False, inline=True)
+    html = explorer_page(kg.cached(explore), focus=focus, depth=depth, server=False, inline=True)
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html, encoding="utf-8")

@@ -1,0 +1,107 @@
+"""One name means one thing everywhere: query parameters, analyses, the API and the explorer."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable
+
+import httpx
+import pytest
+from click.testing import CliRunner
+from starlette.applications import Starlette
+
+from rarekg.analysis import AnalysisInputError, project
+from rarekg.cli import main
+from rarekg.kg import KnowledgeGraph
+from rarekg.names import ResolveError, Resolver
+from rarekg.namespaces import RKR
+from rarekg.queries import LibraryQuery, QueryParameterError, bind_parameters
+from rarekg.server import explorer as explorer_routes
+
+NAMES = ["CN", "china", "Dy", "dysprosium", "United States", "Separation", "rkr:Holmium"]
+THING = LibraryQuery.from_text("#+ param: thing | iri | rkr:X | a thing\n", "t")
+
+
+@pytest.fixture(scope="module")
+def resolver(kg: KnowledgeGraph) -> Resolver:
+    return kg.cached(Resolver.from_graph)
+
+
+GraphPage = Callable[[str], httpx.Response]
+
+
+@pytest.fixture(scope="module")
+def graph_page(kg: KnowledgeGraph) -> GraphPage:
+    """``GET /graph?focus=NAME`` answered in-process by the explorer's routes."""
+    app = Starlette(routes=explorer_routes.routes(kg))
+
+    async def get(focus: str) -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://rarekg") as client:
+            return await client.get("/graph", params={"focus": focus})
+
+    return lambda focus: asyncio.run(get(focus))
+
+
+def focus_of(html: str) -> str:
+    found = re.search(r'"focus": \{[^}]*"id": "([^"]+)"', html)
+    assert found, "the page has no focus"
+    return found.group(1)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_query_parameter_and_the_analyses_mean_the_same_thing(
+    kg: KnowledgeGraph, resolver: Resolver, name: str
+) -> None:
+    meant = resolver.resolve(name)
+    assert str(bind_parameters(THING, {"thing": name}, kg)["thing"]) == meant
+    projection = kg.cached(project)
+    if meant in projection.graph:
+        assert projection.resolve(name) == meant
+    else:  # the analysis names what it found, and why it will not do
+        with pytest.raises(AnalysisInputError, match="not in the network") as error:
+            projection.resolve(name)
+        assert error.value.candidates == [meant]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_explorer_focus_means_the_same_thing(
+    graph_page: GraphPage, resolver: Resolver, name: str
+) -> None:
+    meant = resolver.resolve(name)
+    answer = graph_page(name)
+    if answer.status_code == 200:
+        assert focus_of(answer.text) == meant
+    else:
+        assert answer.status_code == 404 and "not drawn in the explorer" in answer.text
+        assert str(RKR.Separation) == meant
+
+
+def test_focus_cn_is_china(graph_page: GraphPage) -> None:
+    answer = graph_page("CN")
+    assert answer.status_code == 200 and focus_of(answer.text) == str(RKR.China)
+
+
+def test_separation_is_the_stage_for_chains_and_queries() -> None:
+    chains = CliRunner().invoke(main, ["chains", "Separation", "wind energy"])
+    assert chains.exit_code == 2 and "rkr:Separation" in chains.output
+    query = CliRunner().invoke(
+        main, ["query", "stage-capacity", "--param", "stage=Separation", "--format", "csv"]
+    )
+    assert query.exit_code == 0 and query.output.count("\n") > 1, query.output
+
+
+def test_ambiguity_lists_every_candidate(resolver: Resolver, kg: KnowledgeGraph) -> None:
+    with pytest.raises(ResolveError, match="ambiguous: ") as error:
+        resolver.resolve("oxide")
+    assert {str(RKR.DysprosiumOxide), str(RKR.TerbiumOxide)} <= set(error.value.candidates)
+    with pytest.raises(QueryParameterError, match="ambiguous: "):
+        bind_parameters(THING, {"thing": "oxide"}, kg)
+
+
+def test_a_kind_filter_picks_among_namesakes(kg: KnowledgeGraph) -> None:
+    projection = kg.cached(project)
+    assert projection.resolve("China", ["country"]) == str(RKR.China)
+    with pytest.raises(AnalysisInputError, match="of type country"):
+        projection.resolve("Dy", ["country"])
