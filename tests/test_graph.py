@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from rarekg.kg import KnowledgeGraph
+from rarekg.namespaces import RKR
+from rarekg.queries import run_library_query
 
 RARE_EARTHS = {
     "Scandium": ("Sc", 21), "Yttrium": ("Y", 39), "Lanthanum": ("La", 57),
@@ -150,3 +152,85 @@ def test_observations_carry_estimate_kind_and_confidence(kg: KnowledgeGraph) -> 
            FILTER NOT EXISTS { ?o rkg:estimateKind ?k ; rkg:confidence ?c } }"""
     )
     assert rows == []
+
+
+# ----------------------------------------------------------------- corrections (issue 12)
+
+
+def ask(kg: KnowledgeGraph, text: str) -> bool:
+    return bool(kg.run(text))
+
+
+def test_announcement_18_controls_the_tb_dy_grade_not_all_sintered_ndfeb(
+    kg: KnowledgeGraph,
+) -> None:
+    controlled = {
+        str(r["item"]).split("/")[-1]
+        for r in kg.query("SELECT ?item WHERE { rkr:MOFCOM-GAC-2025-18 rkg:controls ?item }")
+    }
+    assert "TbDyContainingSinteredNdFeB" in controlled
+    assert "SinteredNdFeB" not in controlled
+    # The grade says what it is a kind of and what it contains.
+    assert ask(
+        kg,
+        """ASK { rkr:TbDyContainingSinteredNdFeB rkg:kindOf rkr:SinteredNdFeB ;
+                 rkg:containsElement rkr:Terbium , rkr:Dysprosium }""",
+    )
+    # No export control catches plain sintered NdFeB, so it is no controlled item.
+    assert not ask(kg, "ASK { rkr:SinteredNdFeB a rkg:ControlledItem }")
+
+
+def test_general_licences_under_announcement_18_cover_what_it_controls(kg: KnowledgeGraph) -> None:
+    uncovered = kg.query(
+        """SELECT ?licence ?item WHERE { ?licence rkg:grantedUnder rkr:MOFCOM-GAC-2025-18 ;
+           rkg:covers ?item . FILTER NOT EXISTS { rkr:MOFCOM-GAC-2025-18 rkg:controls ?item } }"""
+    )
+    assert uncovered == []
+
+
+def test_kalgoorlie_cracks_and_leaches_and_is_no_separator(kg: KnowledgeGraph) -> None:
+    assert ask(kg, "ASK { rkr:KalgoorliePlant a rkg:CrackingLeachingPlant }")
+    assert ask(kg, "ASK { rkr:KalgoorliePlant rkg:atStage rkr:CrackingLeaching }")
+    assert not ask(kg, "ASK { rkr:KalgoorliePlant a rkg:SeparationPlant }")
+    results = run_library_query(kg, "suppliers-outside-china", {"stage": "rkr:Separation"})
+    facilities = {str(row["facility"].value) for row in results if row["facility"] is not None}  # type: ignore[index,union-attr]
+    assert str(RKR["LynasMalaysia"]) in facilities
+    assert str(RKR["KalgoorliePlant"]) not in facilities
+
+
+def test_stages_are_ordered_from_ore_to_component(kg: KnowledgeGraph) -> None:
+    rows = kg.query("SELECT ?stage ?n WHERE { ?stage a rkg:SupplyChainStage ; rkg:stageOrder ?n }")
+    order = sorted((int(r["n"].toPython()), str(r["stage"]).split("/")[-1]) for r in rows)
+    names = [name for _, name in order]
+    assert names.index("Mining") < names.index("CrackingLeaching") < names.index("Separation")
+    assert len({n for n, _ in order}) == len(order) == count(kg, "SupplyChainStage")
+
+
+def test_announcement_46_clause_2_bans_ga_ge_sb_but_only_reviews_graphite(
+    kg: KnowledgeGraph,
+) -> None:
+    banned = kg.query(
+        """SELECT ?item WHERE { ?ban a rkg:ExportProhibition ; rkg:partOf+ rkr:MOFCOM-2024-46 ;
+           rkg:controls ?item }"""
+    )
+    assert {str(r["item"]).split("/")[-1] for r in banned} == {"Gallium", "Germanium", "Antimony"}
+    assert ask(
+        kg,
+        """ASK { ?review rkg:partOf rkr:MOFCOM-2024-46-Clause2 ; rkg:controls rkr:Graphite .
+                 FILTER NOT EXISTS { ?review a rkg:ExportProhibition } }""",
+    )
+
+
+def test_the_magnet_scrap_restriction_is_a_proposal_never_in_force(kg: KnowledgeGraph) -> None:
+    proposal = "https://w3id.org/rarekg/resource/EC-MagnetScrapExportRestriction-Proposal"
+    assert ask(kg, f"ASK {{ <{proposal}> a rkg:PolicyProposal }}")
+    assert not ask(kg, f"ASK {{ <{proposal}> rkg:inForceFrom [] }}")
+
+
+def test_facility_status_corrections(kg: KnowledgeGraph) -> None:
+    assert ask(kg, 'ASK { rkr:SumterPlant rkg:status "operating" }')
+    assert ask(
+        kg,
+        """ASK { ?event rkg:atFacility rkr:SeadriftPlant ;
+                        rkg:dateMonth "2025-11"^^xsd:gYearMonth }""",
+    )
