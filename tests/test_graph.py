@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from rarekg.analysis.asof import dataset_horizon
 from rarekg.kg import KnowledgeGraph
 from rarekg.namespaces import RKR
 from rarekg.queries import run_library_query
@@ -136,11 +139,15 @@ def test_magnet_chains_reach_the_industries(kg: KnowledgeGraph, industry: str) -
 
 
 def test_every_curated_node_is_labelled_and_sourced(kg: KnowledgeGraph) -> None:
-    """SHACL checks this too; here as a plain count a reader can trust."""
+    """SHACL checks this too; here as a plain count a reader can trust.
+
+    The dataset's own description (graph/dataset.ttl) is metadata about the graph, not a
+    fact from a publication, so it is the one node without a source.
+    """
     rows = kg.query(
         """SELECT ?x WHERE { GRAPH ?g { ?x a ?c } FILTER (?g NOT IN
            (<https://w3id.org/rarekg/graph/ontology>, <https://w3id.org/rarekg/graph/inferred>))
-           FILTER (?c != rkg:Source && ?c != skos:ConceptScheme)
+           FILTER (?c NOT IN (rkg:Source, skos:ConceptScheme, <http://rdfs.org/ns/void#Dataset>))
            FILTER NOT EXISTS { ?x rdfs:label ?l ; prov:wasDerivedFrom ?s . ?s a rkg:Source } }"""
     )
     assert rows == []
@@ -224,7 +231,11 @@ def test_announcement_46_clause_2_bans_ga_ge_sb_but_only_reviews_graphite(
 def test_the_magnet_scrap_restriction_is_a_proposal_never_in_force(kg: KnowledgeGraph) -> None:
     proposal = "https://w3id.org/rarekg/resource/EC-MagnetScrapExportRestriction-Proposal"
     assert ask(kg, f"ASK {{ <{proposal}> a rkg:PolicyProposal }}")
-    assert not ask(kg, f"ASK {{ <{proposal}> rkg:inForceFrom [] }}")
+    assert not ask(
+        kg,
+        f"""ASK {{ ?span rkg:statusOf <{proposal}> ; rkg:statusKind ?kind .
+                  FILTER (?kind != "not yet in force") }}""",
+    )
 
 
 def test_facility_status_corrections(kg: KnowledgeGraph) -> None:
@@ -234,3 +245,25 @@ def test_facility_status_corrections(kg: KnowledgeGraph) -> None:
         """ASK { ?event rkg:atFacility rkr:SeadriftPlant ;
                         rkg:dateMonth "2025-11"^^xsd:gYearMonth }""",
     )
+
+
+# ----------------------------------------------------------------- the horizon
+
+
+def test_every_policy_has_a_horizon_no_later_than_the_datasets(kg: KnowledgeGraph) -> None:
+    horizon = dataset_horizon(kg)
+    assert horizon is not None and horizon <= dt.date.today()
+    rows = kg.query(
+        """SELECT ?policy ?h WHERE { ?policy a rkg:Policy . FILTER isIRI(?policy)
+           OPTIONAL { ?policy rkg:statusKnownUntil ?h } }"""
+    )
+    assert all(r["h"] is not None and r["h"].toPython() <= horizon for r in rows)
+
+
+def test_the_october_2025_controls_are_unknown_after_their_suspension(kg: KnowledgeGraph) -> None:
+    results = run_library_query(kg, "controls-in-force", {"date": "2026-11-29"})
+    status = {row["policy"].value.split("/")[-1]: row["status"].value for row in results}  # type: ignore[union-attr,index]
+    for policy in ("MOFCOM-GAC-2025-55", "MOFCOM-GAC-2025-57", "MOFCOM-2025-61", "MOFCOM-2025-62"):
+        assert status[policy] == "unknown", policy
+    assert status["MOFCOM-2024-46-Clause2-Ban"] == "unknown"
+    assert status["MOFCOM-GAC-2025-18"] == "in force"

@@ -81,6 +81,23 @@ class PolicyWindow:
     end: dt.date | None
 
 
+@dataclass(frozen=True)
+class PolicyStatus:
+    """A span of days over which a policy has one status (queries/rules/70-policy-status.rq).
+
+    Attributes:
+        kind: "in force", "suspended", "not yet in force", "ended" or "unknown".
+        start: the first day, ``None`` for "from the beginning".
+        end: the last day, ``None`` for open-ended; for "suspended", the day it ends.
+        horizon: the day the policy's status is known until, ``None`` when unstated.
+    """
+
+    kind: str
+    start: dt.date | None
+    end: dt.date | None
+    horizon: dt.date | None = None
+
+
 @dataclass
 class Projection:
     """The network view of the knowledge graph.
@@ -89,6 +106,7 @@ class Projection:
         graph: typed nodes and kind-keyed edges (RDF direction, subject -> object).
         figures: dated country shares and outputs per stage (the capacities of the flow).
         policies: the time window of every policy by IRI.
+        statuses: every policy's status spans, in order, by IRI.
         names: lower-cased names (label, alternative label, symbol, ISO code) -> IRIs.
     """
 
@@ -96,6 +114,7 @@ class Projection:
     figures: list[CountryFigure] = field(default_factory=list)
     policies: dict[str, PolicyWindow] = field(default_factory=dict)
     names: dict[str, set[str]] = field(default_factory=dict)
+    statuses: dict[str, list[PolicyStatus]] = field(default_factory=dict)
 
     def nodes_of(self, *types: str) -> list[str]:
         """IRIs of the nodes of the given types, sorted.
@@ -249,7 +268,12 @@ def project(kg: KnowledgeGraph) -> Projection:
             names[str(row["name"]).casefold()].add(row["node"])
     for node in graph:
         names[local_name(node).casefold()].add(node)
-    return Projection(graph, figures, policies, dict(names))
+    statuses: dict[str, list[PolicyStatus]] = defaultdict(list)
+    for row in select(kg, "policy-status"):
+        statuses[row["policy"]].append(
+            PolicyStatus(row["kind"], row.get("start"), row.get("end"), row.get("horizon"))
+        )
+    return Projection(graph, figures, policies, dict(names), dict(statuses))
 
 
 def _add_edge(
