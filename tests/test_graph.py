@@ -267,3 +267,11 @@ def test_the_october_2025_controls_are_unknown_after_their_suspension(kg: Knowle
         assert status[policy] == "unknown", policy
     assert status["MOFCOM-2024-46-Clause2-Ban"] == "unknown"
     assert status["MOFCOM-GAC-2025-18"] == "in force"
+
+
+def test_dysprosium_has_its_own_separation_share(kg: KnowledgeGraph) -> None:
+    rows = kg.query(
+        """SELECT ?share WHERE { ?o a rkg:ShareObservation ; rkg:observedItem rkr:Dysprosium ;
+           rkg:observedStage rkr:Separation ; rkg:observedCountry rkr:China ; rkg:share ?share }"""
+    )
+    assert rows and all(float(r["share"].toPython()) > 0.95 for r in rows)
