@@ -23,7 +23,7 @@ import networkx as nx
 
 from rarekg.analysis.chains import find_chains
 from rarekg.analysis.chokepoints import rank
-from rarekg.analysis.projection import CountryFigure, PolicyWindow, Projection
+from rarekg.analysis.projection import CountryFigure, PolicyStatus, PolicyWindow, Projection
 from rarekg.analysis.simulate import simulate
 from rarekg.namespaces import RKR
 
@@ -123,7 +123,7 @@ def synthetic(n: int, seed: int = 1) -> Projection:
                         ("urn:source:bench",),
                     )
                 )
-    policies = {}
+    policies, statuses = {}, {}
     top = nodes["country"][0]
     for i in range(5):
         policy = f"urn:policy:{i}"
@@ -133,7 +133,8 @@ def synthetic(n: int, seed: int = 1) -> Projection:
         )
         link(policy, "controls", nodes["element"], 2, 4)
         policies[policy] = PolicyWindow(policy, True, False, dt.date(2025, 1, 1), None)
-    return Projection(graph, figures, policies)
+        statuses[policy] = [PolicyStatus("in force", dt.date(2025, 1, 1), None)]
+    return Projection(graph, figures, policies, statuses=statuses)
 
 
 def timed(call: Callable[[], Any]) -> float:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from rarekg.analysis.asof import dataset_horizon
 from rarekg.kg import KnowledgeGraph
+from rarekg.namespaces import RKR
+from rarekg.queries import run_library_query
 
 RARE_EARTHS = {
     "Scandium": ("Sc", 21), "Yttrium": ("Y", 39), "Lanthanum": ("La", 57),
@@ -134,11 +139,15 @@ def test_magnet_chains_reach_the_industries(kg: KnowledgeGraph, industry: str) -
 
 
 def test_every_curated_node_is_labelled_and_sourced(kg: KnowledgeGraph) -> None:
-    """SHACL checks this too; here as a plain count a reader can trust."""
+    """SHACL checks this too; here as a plain count a reader can trust.
+
+    The dataset's own description (graph/dataset.ttl) is metadata about the graph, not a
+    fact from a publication, so it is the one node without a source.
+    """
     rows = kg.query(
         """SELECT ?x WHERE { GRAPH ?g { ?x a ?c } FILTER (?g NOT IN
            (<https://w3id.org/rarekg/graph/ontology>, <https://w3id.org/rarekg/graph/inferred>))
-           FILTER (?c != rkg:Source && ?c != skos:ConceptScheme)
+           FILTER (?c NOT IN (rkg:Source, skos:ConceptScheme, <http://rdfs.org/ns/void#Dataset>))
            FILTER NOT EXISTS { ?x rdfs:label ?l ; prov:wasDerivedFrom ?s . ?s a rkg:Source } }"""
     )
     assert rows == []
@@ -150,3 +159,119 @@ def test_observations_carry_estimate_kind_and_confidence(kg: KnowledgeGraph) -> 
            FILTER NOT EXISTS { ?o rkg:estimateKind ?k ; rkg:confidence ?c } }"""
     )
     assert rows == []
+
+
+# ----------------------------------------------------------------- corrections (issue 12)
+
+
+def ask(kg: KnowledgeGraph, text: str) -> bool:
+    return bool(kg.run(text))
+
+
+def test_announcement_18_controls_the_tb_dy_grade_not_all_sintered_ndfeb(
+    kg: KnowledgeGraph,
+) -> None:
+    controlled = {
+        str(r["item"]).split("/")[-1]
+        for r in kg.query("SELECT ?item WHERE { rkr:MOFCOM-GAC-2025-18 rkg:controls ?item }")
+    }
+    assert "TbDyContainingSinteredNdFeB" in controlled
+    assert "SinteredNdFeB" not in controlled
+    # The grade says what it is a kind of and what it contains.
+    assert ask(
+        kg,
+        """ASK { rkr:TbDyContainingSinteredNdFeB rkg:kindOf rkr:SinteredNdFeB ;
+                 rkg:containsElement rkr:Terbium , rkr:Dysprosium }""",
+    )
+    # No export control catches plain sintered NdFeB, so it is no controlled item.
+    assert not ask(kg, "ASK { rkr:SinteredNdFeB a rkg:ControlledItem }")
+
+
+def test_general_licences_under_announcement_18_cover_what_it_controls(kg: KnowledgeGraph) -> None:
+    uncovered = kg.query(
+        """SELECT ?licence ?item WHERE { ?licence rkg:grantedUnder rkr:MOFCOM-GAC-2025-18 ;
+           rkg:covers ?item . FILTER NOT EXISTS { rkr:MOFCOM-GAC-2025-18 rkg:controls ?item } }"""
+    )
+    assert uncovered == []
+
+
+def test_kalgoorlie_cracks_and_leaches_and_is_no_separator(kg: KnowledgeGraph) -> None:
+    assert ask(kg, "ASK { rkr:KalgoorliePlant a rkg:CrackingLeachingPlant }")
+    assert ask(kg, "ASK { rkr:KalgoorliePlant rkg:atStage rkr:CrackingLeaching }")
+    assert not ask(kg, "ASK { rkr:KalgoorliePlant a rkg:SeparationPlant }")
+    results = run_library_query(kg, "suppliers-outside-china", {"stage": "rkr:Separation"})
+    facilities = {str(row["facility"].value) for row in results if row["facility"] is not None}  # type: ignore[index,union-attr]
+    assert str(RKR["LynasMalaysia"]) in facilities
+    assert str(RKR["KalgoorliePlant"]) not in facilities
+
+
+def test_stages_are_ordered_from_ore_to_component(kg: KnowledgeGraph) -> None:
+    rows = kg.query("SELECT ?stage ?n WHERE { ?stage a rkg:SupplyChainStage ; rkg:stageOrder ?n }")
+    order = sorted((int(r["n"].toPython()), str(r["stage"]).split("/")[-1]) for r in rows)
+    names = [name for _, name in order]
+    assert names.index("Mining") < names.index("CrackingLeaching") < names.index("Separation")
+    assert len({n for n, _ in order}) == len(order) == count(kg, "SupplyChainStage")
+
+
+def test_announcement_46_clause_2_bans_ga_ge_sb_but_only_reviews_graphite(
+    kg: KnowledgeGraph,
+) -> None:
+    banned = kg.query(
+        """SELECT ?item WHERE { ?ban a rkg:ExportProhibition ; rkg:partOf+ rkr:MOFCOM-2024-46 ;
+           rkg:controls ?item }"""
+    )
+    assert {str(r["item"]).split("/")[-1] for r in banned} == {"Gallium", "Germanium", "Antimony"}
+    assert ask(
+        kg,
+        """ASK { ?review rkg:partOf rkr:MOFCOM-2024-46-Clause2 ; rkg:controls rkr:Graphite .
+                 FILTER NOT EXISTS { ?review a rkg:ExportProhibition } }""",
+    )
+
+
+def test_the_magnet_scrap_restriction_is_a_proposal_never_in_force(kg: KnowledgeGraph) -> None:
+    proposal = "https://w3id.org/rarekg/resource/EC-MagnetScrapExportRestriction-Proposal"
+    assert ask(kg, f"ASK {{ <{proposal}> a rkg:PolicyProposal }}")
+    assert not ask(
+        kg,
+        f"""ASK {{ ?span rkg:statusOf <{proposal}> ; rkg:statusKind ?kind .
+                  FILTER (?kind != "not yet in force") }}""",
+    )
+
+
+def test_facility_status_corrections(kg: KnowledgeGraph) -> None:
+    assert ask(kg, 'ASK { rkr:SumterPlant rkg:status "operating" }')
+    assert ask(
+        kg,
+        """ASK { ?event rkg:atFacility rkr:SeadriftPlant ;
+                        rkg:dateMonth "2025-11"^^xsd:gYearMonth }""",
+    )
+
+
+# ----------------------------------------------------------------- the horizon
+
+
+def test_every_policy_has_a_horizon_no_later_than_the_datasets(kg: KnowledgeGraph) -> None:
+    horizon = dataset_horizon(kg)
+    assert horizon is not None and horizon <= dt.date.today()
+    rows = kg.query(
+        """SELECT ?policy ?h WHERE { ?policy a rkg:Policy . FILTER isIRI(?policy)
+           OPTIONAL { ?policy rkg:statusKnownUntil ?h } }"""
+    )
+    assert all(r["h"] is not None and r["h"].toPython() <= horizon for r in rows)
+
+
+def test_the_october_2025_controls_are_unknown_after_their_suspension(kg: KnowledgeGraph) -> None:
+    results = run_library_query(kg, "controls-in-force", {"date": "2026-11-29"})
+    status = {row["policy"].value.split("/")[-1]: row["status"].value for row in results}  # type: ignore[union-attr,index]
+    for policy in ("MOFCOM-GAC-2025-55", "MOFCOM-GAC-2025-57", "MOFCOM-2025-61", "MOFCOM-2025-62"):
+        assert status[policy] == "unknown", policy
+    assert status["MOFCOM-2024-46-Clause2-Ban"] == "unknown"
+    assert status["MOFCOM-GAC-2025-18"] == "in force"
+
+
+def test_dysprosium_has_its_own_separation_share(kg: KnowledgeGraph) -> None:
+    rows = kg.query(
+        """SELECT ?share WHERE { ?o a rkg:ShareObservation ; rkg:observedItem rkr:Dysprosium ;
+           rkg:observedStage rkr:Separation ; rkg:observedCountry rkr:China ; rkg:share ?share }"""
+    )
+    assert rows and all(float(r["share"].toPython()) > 0.95 for r in rows)

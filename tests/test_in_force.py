@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from rarekg.analysis import project
-from rarekg.analysis.asof import in_force, in_force_windows
+from rarekg.analysis.asof import in_force, in_force_windows, status_on
 from rarekg.kg import KnowledgeGraph
 from rarekg.queries import run_library_query
 
@@ -18,7 +18,8 @@ def boundary_days(kg: KnowledgeGraph) -> list[dt.date]:
     """Every day a policy or suspension starts or ends, with the days either side."""
     rows = kg.query(
         """SELECT DISTINCT ?day WHERE {
-             { ?p rkg:inForceFrom ?day } UNION { ?p a rkg:Policy ; rkg:effectiveUntil ?day } }"""
+             { ?p rkg:inForceFrom ?day } UNION { ?p a rkg:Policy ; rkg:effectiveUntil ?day }
+             UNION { ?p rkg:statusKnownUntil ?day } }"""
     )
     days = {row["day"].toPython() for row in rows}
     return sorted({d + shift for d in days for shift in (-DAY, 0 * DAY, DAY)})
@@ -43,8 +44,15 @@ def test_query_library_and_analysis_agree_on_every_boundary_day(kg: KnowledgeGra
     disagreements = []
     for day in boundary_days(kg):
         results = run_library_query(kg, "controls-in-force", {"date": day.isoformat()})
-        from_query = {row["policy"].value for row in results}  # type: ignore[union-attr,index]
-        from_analysis = in_force(projection, day) & candidates
+        from_query = {(row["policy"].value, row["status"].value) for row in results}  # type: ignore[union-attr,index]
+        from_analysis = {
+            (policy, status)
+            for policy in candidates
+            if (status := status_on(projection, policy, day).kind) in {"in force", "unknown"}
+        }
+        assert {p for p, s in from_analysis if s == "in force"} == in_force(
+            projection, day
+        ) & candidates
         if from_query != from_analysis:
             disagreements.append((day, sorted(from_query ^ from_analysis)))
     assert disagreements == []
@@ -79,11 +87,13 @@ def test_announcement_18_window(kg: KnowledgeGraph, day: str, expected: bool) ->
 
 
 def test_suspended_announcement_57_is_out_of_force_inside_the_window(kg: KnowledgeGraph) -> None:
-    def policies(day: str) -> set[str]:
+    def statuses(day: str) -> dict[str, str]:
         results = run_library_query(kg, "controls-in-force", {"date": day})
-        return {row["policy"].value for row in results}  # type: ignore[union-attr,index]
+        return {row["policy"].value: row["status"].value for row in results}  # type: ignore[union-attr,index]
 
     ann57 = "https://w3id.org/rarekg/resource/MOFCOM-GAC-2025-57"
-    assert ann57 not in policies("2025-11-08")  # due that day, suspended from 2025-11-07
-    assert ann57 not in policies("2026-11-10")  # the suspension's last day
-    assert ann57 in policies("2026-11-11")  # the recorded window ends; later status unknown
+    assert ann57 not in statuses("2025-11-08")  # due that day, suspended from 2025-11-07
+    assert ann57 not in statuses("2026-11-10")  # the suspension's last day
+    # The suspension's end is past the day its status was checked: unknown, not in force.
+    assert statuses("2026-11-11")[ann57] == "unknown"
+    assert statuses("2026-11-29")[ann57] == "unknown"

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Callable
 
-import httpx
 import pytest
 from click.testing import CliRunner
-from starlette.applications import Starlette
 
 from rarekg.analysis import AnalysisInputError, project
 from rarekg.cli import main
@@ -17,7 +14,8 @@ from rarekg.kg import KnowledgeGraph
 from rarekg.names import ResolveError, Resolver
 from rarekg.namespaces import RKR
 from rarekg.queries import LibraryQuery, QueryParameterError, bind_parameters
-from rarekg.server import explorer as explorer_routes
+from rarekg.server.analyses import Analyses, AnalysisJob
+from rarekg.server.execute import Answer
 
 NAMES = ["CN", "china", "Dy", "dysprosium", "United States", "Separation", "rkr:Holmium"]
 THING = LibraryQuery.from_text("#+ param: thing | iri | rkr:X | a thing\n", "t")
@@ -28,20 +26,14 @@ def resolver(kg: KnowledgeGraph) -> Resolver:
     return kg.cached(Resolver.from_graph)
 
 
-GraphPage = Callable[[str], httpx.Response]
+GraphPage = Callable[[str], Answer]
 
 
 @pytest.fixture(scope="module")
 def graph_page(kg: KnowledgeGraph) -> GraphPage:
-    """``GET /graph?focus=NAME`` answered in-process by the explorer's routes."""
-    app = Starlette(routes=explorer_routes.routes(kg))
-
-    async def get(focus: str) -> httpx.Response:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://rarekg") as client:
-            return await client.get("/graph", params={"focus": focus})
-
-    return lambda focus: asyncio.run(get(focus))
+    """``GET /graph?focus=NAME`` answered in-process, as the analysis worker answers it."""
+    analyses = Analyses(kg)
+    return lambda focus: analyses.answer(AnalysisJob("graph", (("focus", focus),)))
 
 
 def focus_of(html: str) -> str:
@@ -71,16 +63,16 @@ def test_the_explorer_focus_means_the_same_thing(
 ) -> None:
     meant = resolver.resolve(name)
     answer = graph_page(name)
-    if answer.status_code == 200:
-        assert focus_of(answer.text) == meant
+    if answer.status == 200:
+        assert focus_of(answer.body.decode()) == meant
     else:
-        assert answer.status_code == 404 and "not drawn in the explorer" in answer.text
+        assert answer.status == 404 and b"not drawn in the explorer" in answer.body
         assert str(RKR.Separation) == meant
 
 
 def test_focus_cn_is_china(graph_page: GraphPage) -> None:
     answer = graph_page("CN")
-    assert answer.status_code == 200 and focus_of(answer.text) == str(RKR.China)
+    assert answer.status == 200 and focus_of(answer.body.decode()) == str(RKR.China)
 
 
 def test_separation_is_the_stage_for_chains_and_queries() -> None:

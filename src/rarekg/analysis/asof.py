@@ -1,27 +1,35 @@
-"""Policy state as of a date: which policies are in force, and what they control.
+"""Policy state as of a date: each policy's status, which are in force, and what they control.
 
-A policy is in force on day D from its effective date (or, lacking one, its announcement
-day, month or year) through its end date, both inclusive, and not while a suspension of
-it, or of the policy it is part of, is itself in force on D. A clause is also out of force
-whenever the policy it is part of is.
+The status rule is written once, as the load-time rule ``queries/rules/70-policy-status.rq``:
+it cuts every policy's timeline into spans of one status ("in force", "suspended",
+"not yet in force", "ended", "unknown") that the query library reads as triples and the
+projection carries as :attr:`Projection.statuses`. This module only looks spans up, so a
+query and an analysis cannot disagree. A status that would change after the policy's
+horizon (the day its status was last checked against the sources) is "unknown" from that
+change on: never counted as in force.
 
 Examples:
-    A rule from 2025-01-01, paused for June 2025:
+    A rule in force from 2025-01-01, suspended until 2026-11-10, its status checked only
+    to that day:
 
     >>> import networkx as nx
-    >>> from rarekg.analysis.projection import PolicyWindow
     >>> p = Projection(nx.MultiDiGraph())
-    >>> p.policies = {
-    ...     "rule": PolicyWindow("rule", True, False, dt.date(2025, 1, 1), None),
-    ...     "pause": PolicyWindow(
-    ...         "pause", False, True, dt.date(2025, 6, 1), dt.date(2025, 6, 30)
-    ...     ),
-    ... }
-    >>> _ = p.graph.add_edge("pause", "rule", kind="suspends")
-    >>> sorted(in_force(p, dt.date(2025, 6, 15))), sorted(in_force(p, dt.date(2025, 7, 1)))
-    (['pause'], ['rule'])
+    >>> h = dt.date(2026, 11, 10)
+    >>> p.statuses = {"rule": [
+    ...     PolicyStatus("not yet in force", None, dt.date(2024, 12, 31), h),
+    ...     PolicyStatus("in force", dt.date(2025, 1, 1), dt.date(2025, 11, 6), h),
+    ...     PolicyStatus("suspended", dt.date(2025, 11, 7), h, h),
+    ...     PolicyStatus("unknown", dt.date(2026, 11, 11), None, h),
+    ... ]}
+    >>> june = status_on(p, "rule", dt.date(2026, 6, 1))
+    >>> june.kind, june.end
+    ('suspended', datetime.date(2026, 11, 10))
+    >>> status_on(p, "rule", dt.date(2026, 11, 29)).kind
+    'unknown'
+    >>> sorted(in_force(p, dt.date(2025, 6, 1))), sorted(in_force(p, dt.date(2026, 11, 29)))
+    (['rule'], [])
     >>> in_force_windows(p)["rule"]
-    [(datetime.date(2025, 1, 1), datetime.date(2025, 5, 31)), (datetime.date(2025, 7, 1), None)]
+    [(datetime.date(2025, 1, 1), datetime.date(2025, 11, 6))]
 """
 
 from __future__ import annotations
@@ -29,7 +37,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from rarekg.analysis.projection import PolicyWindow, Projection
+from rarekg.analysis.projection import PolicyStatus, Projection, select
+from rarekg.kg import KnowledgeGraph
+
+#: A policy the graph has no status spans for (none of its own dates) is treated as this.
+NO_STATUS = PolicyStatus("not yet in force", None, None)
 
 
 def parse_date(text: str | dt.date | None) -> dt.date:
@@ -52,10 +64,39 @@ def parse_date(text: str | dt.date | None) -> dt.date:
         raise ValueError(f"not a date: {text!r} (want YYYY-MM-DD)") from None
 
 
-def _within(window: PolicyWindow, on: dt.date) -> bool:
-    if window.start is None or window.start > on:
-        return False
-    return window.end is None or on <= window.end
+def _covers(span: PolicyStatus, on: dt.date) -> bool:
+    return (span.start is None or span.start <= on) and (span.end is None or on <= span.end)
+
+
+def status_on(projection: Projection, policy: str, on: dt.date) -> PolicyStatus:
+    """The status of ``policy`` on ``on``: its kind and the span it holds over.
+
+    ``span.end`` says until when: for "suspended" the suspension's last day. The span's
+    ``horizon`` is the day the policy's status is known until, for showing beside an
+    answer about a later day.
+
+    References:
+        MOFCOM & GAC Announcement No. 70 of 2025 (suspends Nos. 55-58, 61, 62 of 2025 from
+        2025-11-07 to 2026-11-10) and MOFCOM Announcement No. 72 of 2025: what happened
+        when the suspensions ended is not in the sources, so the status is "unknown" after.
+
+    Examples: see the module's.
+    """
+    for span in projection.statuses.get(policy, ()):
+        if _covers(span, on):
+            return span
+    return NO_STATUS
+
+
+def dataset_horizon(kg: KnowledgeGraph) -> dt.date | None:
+    """The day up to which the graph's policy statuses were checked, ``None`` if unstated.
+
+    The dataset's ``rkg:statusCheckedUntil`` (graph/dataset.ttl), for showing beside any
+    answer about a later day, in VoID and in the version banner.
+    """
+    rows = select(kg, "dataset-horizon")
+    horizon = rows[0].get("horizon") if rows else None
+    return horizon if isinstance(horizon, dt.date) else None
 
 
 def _relations(projection: Projection, kind: str) -> dict[str, set[str]]:
@@ -68,59 +109,31 @@ def _relations(projection: Projection, kind: str) -> dict[str, set[str]]:
 
 
 def in_force(projection: Projection, on: dt.date) -> set[str]:
-    """IRIs of the policies in force on ``on``.
+    """IRIs of the policies in force on ``on`` (status "in force"; "unknown" is not).
 
-    References:
-        MOFCOM & GAC Announcement No. 70 of 2025 (suspends Nos. 55-58, 61, 62 of 2025 from
-        2025-11-07 to 2026-11-10) and MOFCOM Announcement No. 72 of 2025 are the cases this
-        rule was written for: a suspended policy keeps its own dates but is not in force.
-
-    Examples: see the module's, where a pause suspends a rule for June 2025.
+    Examples: see the module's.
     """
-    suspended_by = defaultdict(set)
-    for suspension, targets in _relations(projection, "suspends").items():
-        for target in targets:
-            suspended_by[target].add(suspension)
-    parents = _relations(projection, "partOf")
-    own = {iri for iri, window in projection.policies.items() if _within(window, on)}
-
-    def active(iri: str, seen: frozenset[str]) -> bool:
-        if iri not in own or iri in seen:
-            return False
-        if any(active(s, seen | {iri}) for s in suspended_by.get(iri, ())):
-            return False
-        return all(active(parent, seen | {iri}) for parent in parents.get(iri, ()))
-
-    return {iri for iri in own if active(iri, frozenset())}
+    return {
+        policy
+        for policy, spans in projection.statuses.items()
+        if any(span.kind == "in force" and _covers(span, on) for span in spans)
+    }
 
 
 def in_force_windows(projection: Projection) -> dict[str, list[tuple[dt.date, dt.date | None]]]:
-    """The spans of days each policy is in force, by :func:`in_force`'s rule.
-
-    The state can only change on a day some window starts or the day after one ends,
-    so :func:`in_force` is asked once per such day; consecutive spans are merged. A
-    client that has no Python (the explorer's page) filters by these spans instead of
-    restating the rule.
+    """The spans of days each policy is in force, for clients without Python (the explorer).
 
     Returns:
         policy IRI -> ``(first day, last day or None for open-ended)`` spans, in order.
 
     Examples: see the module's.
     """
-    changes = sorted(
-        {w.start for w in projection.policies.values() if w.start is not None}
-        | {w.end + dt.timedelta(days=1) for w in projection.policies.values() if w.end is not None}
-    )
     windows: dict[str, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
-    for i, day in enumerate(changes):
-        last = changes[i + 1] - dt.timedelta(days=1) if i + 1 < len(changes) else None
-        for policy in in_force(projection, day):
-            spans = windows[policy]
-            if spans and spans[-1][1] == day - dt.timedelta(days=1):
-                spans[-1] = (spans[-1][0], last)
-            else:
-                spans.append((day, last))
-    return dict(windows)
+    for policy, spans in projection.statuses.items():
+        for span in spans:
+            if span.kind == "in force" and span.start is not None:
+                windows[policy].append((span.start, span.end))
+    return {policy: sorted(spans) for policy, spans in windows.items()}
 
 
 def controls_in_force(

@@ -155,6 +155,23 @@ class PolicyWindow:
     end: dt.date | None
 
 
+@dataclass(frozen=True)
+class PolicyStatus:
+    """A span of days over which a policy has one status (queries/rules/70-policy-status.rq).
+
+    Attributes:
+        kind: "in force", "suspended", "not yet in force", "ended" or "unknown".
+        start: the first day, ``None`` for "from the beginning".
+        end: the last day, ``None`` for open-ended; for "suspended", the day it ends.
+        horizon: the day the policy's status is known until, ``None`` when unstated.
+    """
+
+    kind: str
+    start: dt.date | None
+    end: dt.date | None
+    horizon: dt.date | None = None
+
+
 @dataclass
 class Projection:
     """The network view of the knowledge graph.
@@ -166,6 +183,7 @@ class Projection:
         classes: node IRI to the ``rkg:`` classes it is a member of (local names), for
             views that tell subclasses apart (a rare earth element, an export control).
         resolver: the graph's names; by default the nodes' labels and local names.
+        statuses: every policy's status spans, in order, by IRI.
     """
 
     graph: nx.MultiDiGraph
@@ -173,6 +191,7 @@ class Projection:
     policies: dict[str, PolicyWindow] = field(default_factory=dict)
     classes: dict[str, frozenset[str]] = field(default_factory=dict)
     resolver: Resolver | None = None
+    statuses: dict[str, list[PolicyStatus]] = field(default_factory=dict)
 
     def nodes_of(self, *types: str) -> list[str]:
         """IRIs of the nodes of the given types, sorted.
@@ -370,7 +389,12 @@ def project(kg: KnowledgeGraph) -> Projection:
                 unit=figure.unit,
             )
     policies = {row["policy"]: _window(row) for row in select(kg, "policies")}
-    return Projection(graph, figures, policies, kept, names)
+    statuses: dict[str, list[PolicyStatus]] = defaultdict(list)
+    for row in select(kg, "policy-status"):
+        statuses[row["policy"]].append(
+            PolicyStatus(row["kind"], row.get("start"), row.get("end"), row.get("horizon"))
+        )
+    return Projection(graph, figures, policies, kept, names, dict(statuses))
 
 
 def _add_edge(
