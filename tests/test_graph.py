@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from rarekg.analysis.asof import dataset_horizon
+from rarekg.analysis.projection import dataset_horizon
 from rarekg.kg import KnowledgeGraph
 from rarekg.namespaces import RKR
 from rarekg.queries import run_library_query

@@ -13,14 +13,21 @@ import itertools
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from rdflib import Graph, Literal
 
 import rarekg
 from conftest import DATA, make_root
-from rarekg.analysis import Projection, chokepoints_report, project
-from rarekg.analysis.asof import controls_in_force, dataset_horizon, in_force, status_on
+from rarekg.analysis import Projection, chokepoints_report, project, simulate_report
+from rarekg.analysis.asof import controls_in_force, in_force, status_on
+from rarekg.analysis.projection import dataset_horizon
+from rarekg.analysis.results import chokepoints_text, simulate_text
+from rarekg.cli import main
 from rarekg.kg import KnowledgeGraph
-from rarekg.namespaces import RKR
+from rarekg.namespaces import RKG, RKR
 from rarekg.queries import run_library_query
+from rarekg.server.service import Counts, describe
+from rarekg.settings import Settings
 
 DAY = dt.timedelta(days=1)
 
@@ -123,3 +130,27 @@ def test_without_a_horizon_nothing_is_unknown(tmp_path: Path) -> None:
     projection = project(rarekg.load(make_root(tmp_path / "root", [graph])))
     assert status_on(projection, r("K"), dt.date(2026, 11, 11)).kind == "in force"
     assert all(s.kind != "unknown" for spans in projection.statuses.values() for s in spans)
+
+
+# --- the horizon is shown beside every answer that passes it ------------------------------
+
+
+def test_an_analysis_past_the_horizon_says_so_and_one_before_does_not(kg: KnowledgeGraph) -> None:
+    horizon = dataset_horizon(kg)
+    assert horizon is not None
+    after, on = (horizon + DAY).isoformat(), horizon.isoformat()
+    assert "checked up to" in chokepoints_text(chokepoints_report(kg, top=1, on=after))
+    assert "checked up to" not in chokepoints_text(chokepoints_report(kg, top=1, on=on))
+    scenario = simulate_report(kg, "CN", ["Dy"], on=after)
+    assert scenario.horizon == on and "checked up to" in simulate_text(scenario)
+
+
+def test_version_and_service_description_name_the_horizon(kg: KnowledgeGraph) -> None:
+    horizon = dataset_horizon(kg)
+    assert horizon is not None
+    shown = CliRunner().invoke(main, ["--version"])
+    assert shown.exit_code == 0 and f"checked up to {horizon.isoformat()}" in shown.output
+    described = Graph().parse(
+        data=describe(Counts(1, ()), "http://h/sparql", Settings(), horizon), format="turtle"
+    )
+    assert set(described.objects(None, RKG.statusCheckedUntil)) == {Literal(horizon)}

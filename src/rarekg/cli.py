@@ -23,6 +23,7 @@ from rarekg.analysis import (
 )
 from rarekg.analysis.chains import DEFAULT_LIMIT, DEFAULT_MAX_LENGTH, LIMIT_BOUND, MAX_LENGTH_BOUND
 from rarekg.analysis.chokepoints import DEFAULT_TOP, TOP_BOUND
+from rarekg.analysis.projection import dataset_horizon
 from rarekg.export import EXPORTERS, export
 from rarekg.formats import FORMATS, RESULTS, by_name, kind_of, serialize
 from rarekg.kg import QueryError, load
@@ -38,6 +39,18 @@ from rarekg.validate import validate
 from rarekg.viz.network import DEFAULT_DEPTH, MAX_DEPTH
 
 R = TypeVar("R")
+
+
+def _version(ctx: click.Context, given: bool) -> None:
+    """Print the version and the dataset's horizon (it needs the shipped graph loaded)."""
+    if not given or ctx.resilient_parsing:
+        return
+    horizon = dataset_horizon(load())
+    checked = horizon.isoformat() if horizon else "an unstated day"
+    click.echo(f"rarekg {__version__}; policy statuses checked up to {checked}")
+    ctx.exit()
+
+
 _FORMAT_HELP = "table for people, json for machines"
 
 _format_option = click.option(
@@ -46,7 +59,14 @@ _format_option = click.option(
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="rarekg")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _, given: _version(ctx, given),
+    help="Show the version and the day up to which policy statuses were checked.",
+)
 @click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),

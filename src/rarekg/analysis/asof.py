@@ -37,8 +37,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from rarekg.analysis.projection import PolicyStatus, Projection, select
-from rarekg.kg import KnowledgeGraph
+from rarekg.analysis.projection import PolicyStatus, Projection
 
 #: A policy the graph has no status spans for (none of its own dates) is treated as this.
 NO_STATUS = PolicyStatus("not yet in force", None, None)
@@ -86,17 +85,6 @@ def status_on(projection: Projection, policy: str, on: dt.date) -> PolicyStatus:
         if _covers(span, on):
             return span
     return NO_STATUS
-
-
-def dataset_horizon(kg: KnowledgeGraph) -> dt.date | None:
-    """The day up to which the graph's policy statuses were checked, ``None`` if unstated.
-
-    The dataset's ``rkg:statusCheckedUntil`` (graph/dataset.ttl), for showing beside any
-    answer about a later day, in VoID and in the version banner.
-    """
-    rows = select(kg, "dataset-horizon")
-    horizon = rows[0].get("horizon") if rows else None
-    return horizon if isinstance(horizon, dt.date) else None
 
 
 def _relations(projection: Projection, kind: str) -> dict[str, set[str]]:

@@ -184,6 +184,7 @@ class Projection:
             views that tell subclasses apart (a rare earth element, an export control).
         resolver: the graph's names; by default the nodes' labels and local names.
         statuses: every policy's status spans, in order, by IRI.
+        horizon: the day up to which the dataset's policy statuses were checked.
     """
 
     graph: nx.MultiDiGraph
@@ -192,6 +193,7 @@ class Projection:
     classes: dict[str, frozenset[str]] = field(default_factory=dict)
     resolver: Resolver | None = None
     statuses: dict[str, list[PolicyStatus]] = field(default_factory=dict)
+    horizon: dt.date | None = None
 
     def nodes_of(self, *types: str) -> list[str]:
         """IRIs of the nodes of the given types, sorted.
@@ -394,7 +396,18 @@ def project(kg: KnowledgeGraph) -> Projection:
         statuses[row["policy"]].append(
             PolicyStatus(row["kind"], row.get("start"), row.get("end"), row.get("horizon"))
         )
-    return Projection(graph, figures, policies, kept, names, dict(statuses))
+    return Projection(graph, figures, policies, kept, names, dict(statuses), dataset_horizon(kg))
+
+
+def dataset_horizon(kg: KnowledgeGraph) -> dt.date | None:
+    """The day up to which the graph's policy statuses were checked, ``None`` if unstated.
+
+    The dataset's ``rkg:statusCheckedUntil`` (graph/dataset.ttl), for showing beside any
+    answer about a later day, in VoID and in the version banner.
+    """
+    rows = select(kg, "dataset-horizon")
+    horizon = rows[0].get("horizon") if rows else None
+    return horizon if isinstance(horizon, dt.date) else None
 
 
 def _add_edge(

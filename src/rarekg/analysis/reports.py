@@ -9,6 +9,7 @@ the candidates it might have meant.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from rarekg.analysis import chains as chains_module
 from rarekg.analysis.asof import parse_date
@@ -79,7 +80,10 @@ def chokepoints_report(
     day = _date(on)
     projection = as_projection(kg)
     return ChokepointsReport(
-        day.isoformat(), f"score = {SCORE_FORMULA}", tuple(rank(projection, day, top))
+        day.isoformat(),
+        f"score = {SCORE_FORMULA}",
+        tuple(rank(projection, day, top)),
+        _horizon(projection),
     )
 
 
@@ -106,4 +110,8 @@ def simulate_report(
         if not names:
             raise AnalysisInputError("--items is empty: name at least one item")
         resolved = list(dict.fromkeys(projection.resolve(n, ITEM_TYPES) for n in names))
-    return simulate(projection, country, resolved, day)
+    return replace(simulate(projection, country, resolved, day), horizon=_horizon(projection))
+
+
+def _horizon(projection: Projection) -> str | None:
+    return projection.horizon.isoformat() if projection.horizon else None

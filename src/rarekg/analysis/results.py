@@ -221,6 +221,7 @@ class ChokepointsReport:
     on: str
     formula: str
     chokepoints: tuple[Chokepoint, ...]
+    horizon: str | None = None
 
 
 # -------------------------------------------------------------------------- scenarios
@@ -284,9 +285,27 @@ class ScenarioReport:
 
     scenario: Scenario
     affected: tuple[Affected, ...]
+    horizon: str | None = None
 
 
 # ------------------------------------------------------------------------------ text
+
+
+def horizon_note(on: str, horizon: str | None) -> str | None:
+    """The warning an answer about a day past the graph's horizon carries, if it is past.
+
+    Examples:
+        >>> horizon_note("2026-12-01", "2026-11-29")[:33]
+        'Statuses were checked up to 2026-'
+        >>> horizon_note("2025-06-01", "2026-11-29") is None
+        True
+    """
+    if horizon is None or on <= horizon:
+        return None
+    return (
+        f"Statuses were checked up to {horizon}: a control whose status on {on} depends on "
+        "a later day counts as unknown, not in force."
+    )
 
 
 def chains_text(report: ChainsReport) -> str:
@@ -335,7 +354,9 @@ def chokepoints_text(report: ChokepointsReport) -> str:
         )
     header = ["#", "chokepoint", "kind", "score", "conc", "HHI", "dom", "betw", "cut", "ctrl"]
     table = text_table([*header, "evid"], rows)
-    return f"Chokepoints on {report.on} ({report.formula})\n\n{table}"
+    note = horizon_note(report.on, report.horizon)
+    head = f"Chokepoints on {report.on} ({report.formula})" + (f"\n{note}" if note else "")
+    return f"{head}\n\n{table}"
 
 
 def simulate_text(report: ScenarioReport) -> str:
@@ -347,6 +368,9 @@ def simulate_text(report: ScenarioReport) -> str:
         f"{scenario.on} of: {items}",
         f"Model: {scenario.model}",
     ]
+    note = horizon_note(scenario.on, report.horizon)
+    if note:
+        lines.append(note)
     if scenario.unquantified:
         unknown = ", ".join(local_name(i) for i in scenario.unquantified)
         lines.append(f"No share figures for: {unknown}")

@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from rarekg.analysis.projection import dataset_horizon
 from rarekg.kg import KnowledgeGraph
 from rarekg.remote import RemoteStore
 from rarekg.server import api, explorer, pages
@@ -138,7 +139,8 @@ def create_app(kg: KnowledgeGraph, settings: Settings | None = None) -> ASGIApp:
             return await run(job, request)
         if not counts:
             counts.append(await count(engine))
-        text = describe(counts[0], str(request.url_for("sparql")), settings)
+        horizon = kg.cached(dataset_horizon)
+        text = describe(counts[0], str(request.url_for("sparql")), settings, horizon)
         return Response(text, media_type="text/turtle")
 
     @asynccontextmanager

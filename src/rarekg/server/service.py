@@ -11,6 +11,7 @@ References:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from rarekg.formats import FORMATS
+from rarekg.namespaces import RKG
 from rarekg.server.execute import Engine, QueryJob
 from rarekg.settings import Settings
 
@@ -68,13 +70,19 @@ async def count(engine: Engine) -> Counts:
     return Counts(total, tuple(sorted(graphs)))
 
 
-def describe(counts: Counts, endpoint: str, settings: Settings) -> bytes:
+def describe(
+    counts: Counts, endpoint: str, settings: Settings, horizon: dt.date | None = None
+) -> bytes:
     """Write the service description of the endpoint at ``endpoint`` as Turtle.
 
+    The dataset carries its horizon (``rkg:statusCheckedUntil``): the day up to which
+    its policies' statuses were checked; later statuses are unknown.
+
     Examples:
-        >>> text = describe(Counts(3, (("http://g", 3),)), "http://h/sparql", Settings())
-        >>> b"void:triples 3" in text, b"BasicFederatedQuery" in text
-        (True, False)
+        >>> text = describe(Counts(3, (("http://g", 3),)), "http://h/sparql", Settings(),
+        ...                 dt.date(2026, 11, 29))
+        >>> b"void:triples 3" in text, b"BasicFederatedQuery" in text, b"2026-11-29" in text
+        (True, False, True)
     """
     graph = Graph()
     graph.bind("sd", SD)
@@ -93,6 +101,10 @@ def describe(counts: Counts, endpoint: str, settings: Settings) -> bytes:
     dataset, default = BNode(), BNode()
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))
+    graph.add((dataset, RDF.type, VOID.Dataset))
+    if horizon is not None:
+        graph.bind("rkg", RKG)
+        graph.add((dataset, RKG.statusCheckedUntil, Literal(horizon)))
     graph.add((dataset, SD.defaultGraph, default))
     graph.add((default, RDF.type, SD.Graph))
     graph.add((default, VOID.triples, Literal(counts.default)))
