@@ -372,7 +372,7 @@ def test_a_query_name_past_any_file_name_is_404(base: str) -> None:
 # --- row 7: analyses and explorer pages under the same limits ----------------------------
 
 
-ELEMENTS = ["Sc", "Y", "La", "Ce", "Pr", "Nd", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm"]
+ELEMENTS = ["Sc", "Y", "La", "Ce", "Pr", "Nd", "Sm", "Lu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm"]
 
 
 def test_a_crowd_on_deep_explorer_pages_leaves_the_server_healthy(
