@@ -248,3 +248,28 @@ def test_data_cannot_inject_html(visit: Callable[[str], Visit], tmp_path: Path) 
     assert not any(h and h.lower().startswith("javascript:") for h in hrefs)
     assert page.evaluate("window.injected") is None
     seen.assert_clean()
+
+
+def test_an_entity_page_loads_offline_and_its_links_lead_to_entity_pages(
+    visit: Callable[[str], Visit], server: str
+) -> None:
+    seen = visit(server + "/resource/Dysprosium")
+    page = seen.page
+    assert page.inner_text("h1") == "Dysprosium"
+    page.click('#incoming a[href="/resource/DysprosiumOxide"]')
+    page.wait_for_url("**/resource/DysprosiumOxide")
+    assert "dysprosium oxide" in page.inner_text("h1").lower()
+    seen.assert_clean()
+
+
+def test_query_results_link_our_things_to_their_pages(
+    visit: Callable[[str], Visit], server: str
+) -> None:
+    seen = visit(server + "/")
+    page = seen.page
+    page.fill("#editor", "SELECT ?e WHERE { ?e a rkg:RareEarthElement } ORDER BY ?e LIMIT 3")
+    page.click("#run")
+    page.wait_for_selector("#results a[href^='/resource/']")
+    hrefs = page.eval_on_selector_all("#results a", "all => all.map(a => a.getAttribute('href'))")
+    assert hrefs and all(h.startswith("/resource/") for h in hrefs)
+    seen.assert_clean()

@@ -121,6 +121,26 @@ def _accept_ranges(accept: str) -> list[tuple[float, int, str]]:
     return sorted(ranges)
 
 
+def prefers_html(accept: str | None) -> bool:
+    """Tell whether an ``Accept`` header asks for a page for people before any RDF.
+
+    Browsers put ``text/html`` first; RDF clients name a graph format, and ``*/*`` or
+    no header at all takes our default graph format.
+
+    Examples:
+        >>> prefers_html("text/html,application/xhtml+xml,*/*;q=0.8")
+        True
+        >>> prefers_html("text/turtle, text/html;q=0.5"), prefers_html(None)
+        (False, False)
+    """
+    for _, _, media in _accept_ranges(accept or ""):
+        if media in ("text/html", "application/xhtml+xml"):
+            return True
+        if media == "*/*" or negotiate(media, GRAPH) is not None:
+            return False
+    return False
+
+
 def negotiate(accept: str | None, kind: str) -> Format | None:
     """Pick the format an HTTP ``Accept`` header prefers for a kind of answer.
 

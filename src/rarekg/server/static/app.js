@@ -19,6 +19,12 @@ function short(term) {
   return term.value;
 }
 
+// Our own things have a page each (/resource/NAME); other IRIs are shown as text.
+function pageOf(iri) {
+  const ns = "https://w3id.org/rarekg/resource/";
+  return iri.startsWith(ns) ? "/resource/" + iri.slice(ns.length) : null;
+}
+
 function status(text, error) {
   $("status").textContent = text;
   $("status").className = error ? "error" : "";
@@ -45,8 +51,15 @@ function showTable(data, truncated) {
     for (const name of vars) {
       const cell = tr.insertCell();
       if (row[name]) {
-        cell.textContent = short(row[name]);
-        if (row[name].type === "uri") cell.title = row[name].value;
+        const term = row[name];
+        const page = term.type === "uri" ? pageOf(term.value) : null;
+        const target = page ? document.createElement("a") : cell;
+        target.textContent = short(term);
+        if (term.type === "uri") target.title = term.value;
+        if (page) {
+          target.href = page;
+          cell.appendChild(target);
+        }
       }
     }
   }
