@@ -88,7 +88,7 @@ def test_dysprosium_panel_has_sources_controls_and_industries(explorer: Explorer
     assert str(RKR.AutomotiveIndustry) in {i["id"] for i in details["industries"]}
     assert str(RKR.China) in {p["id"] for p in details["producers"]}
     links = {link["href"].split("?")[0] for link in details["links"]}
-    assert links == {"/api/chains", "/api/simulate", "/sparql"}
+    assert links == {"/resource/Dysprosium", "/api/chains", "/api/simulate", "/sparql"}
 
 
 def test_find_by_label_symbol_alternative_label_and_iri(explorer: Explorer) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
@@ -51,3 +53,30 @@ def sparql_prologue() -> str:
         'PREFIX rkg: <https://w3id.org/rarekg/ontology#>'
     """
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+# The local names our things have (and so the paths of their pages may hold).
+_RESOURCE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
+
+
+def resource_name(name: str) -> str | None:
+    """The name if it can be one of our things' local names, else ``None``.
+
+    Examples:
+        >>> resource_name("Dysprosium"), resource_name("../etc")
+        ('Dysprosium', None)
+    """
+    return name if _RESOURCE_NAME.fullmatch(name) else None
+
+
+def page_path(iri: str) -> str | None:
+    """The path of the Linked Data page of one of our things; ``None`` for other IRIs.
+
+    Examples:
+        >>> page_path("https://w3id.org/rarekg/resource/Dysprosium")
+        '/resource/Dysprosium'
+        >>> page_path("http://www.wikidata.org/entity/Q1843") is None
+        True
+    """
+    name = iri.removeprefix(str(RKR))
+    return f"/resource/{name}" if name != iri and resource_name(name) else None

@@ -15,7 +15,6 @@ References:
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,14 +29,13 @@ from starlette.routing import Route
 
 from rarekg.formats import GRAPH, FormatError, by_name, compact, prefers_html
 from rarekg.kg import KnowledgeGraph
-from rarekg.namespaces import RKR
+from rarekg.namespaces import RKR, page_path, resource_name
 from rarekg.queries import read_query
 from rarekg.server.execute import JSON_TYPE, Answer, QueryJob
 
 #: Answers a query job as the endpoint does (limits, cache, fair shares).
 Asker = Callable[[QueryJob, Request], Awaitable[Answer]]
 
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _DEFINITIONS = (
@@ -57,19 +55,6 @@ class Shown:
     text: str
     href: str | None = None
     title: str = ""
-
-
-def page_path(iri: str) -> str | None:
-    """The path of the page of one of our things; ``None`` for anyone else's IRI.
-
-    Examples:
-        >>> page_path("https://w3id.org/rarekg/resource/Dysprosium")
-        '/resource/Dysprosium'
-        >>> page_path("http://www.wikidata.org/entity/Q1843") is None
-        True
-    """
-    name = iri.removeprefix(str(RKR))
-    return f"/resource/{name}" if name != iri and _NAME.fullmatch(name) else None
 
 
 def _shown(term: dict[str, str], label: str = "") -> Shown:
@@ -132,7 +117,7 @@ def routes(kg: KnowledgeGraph, ask: Asker) -> list[Route]:
 
     async def resource(request: Request) -> Response:
         name = request.path_params["name"]
-        if not _NAME.fullmatch(name):
+        if resource_name(name) is None:
             return _not_found(name)
         iri = str(RKR) + name
         bindings = (("this", URIRef(iri)),)

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from rarekg.kg import KnowledgeGraph
 from rarekg.names import local_name
-from rarekg.namespaces import INFERRED_GRAPH, PREFIXES, RKG
+from rarekg.namespaces import INFERRED_GRAPH, PREFIXES, RKG, page_path
 from rarekg.queries import read_query
 
 _RDF_TYPE = PREFIXES["rdf"] + "type"
@@ -271,4 +271,7 @@ def _links(
         )
     describe = urlencode({"query": f"DESCRIBE <{s}>"})
     links.append({"text": "SPARQL DESCRIBE", "href": "/sparql?" + describe})
+    page = page_path(s)
+    if page:
+        links.insert(0, {"text": "Its page", "href": page})
     return links
