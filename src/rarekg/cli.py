@@ -23,7 +23,7 @@ from rarekg.analysis import (
     write_atomically,
     write_graphml,
 )
-from rarekg.export import RDF_EXPORTS, rdf_bytes
+from rarekg.export import DATASET_EXPORTS, RDF_EXPORTS, dataset_bytes, rdf_bytes
 from rarekg.formats import FORMATS, RESULTS, by_name, kind_of, serialize
 from rarekg.kg import KnowledgeGraph, QueryError, load
 from rarekg.paths import find_artefacts
@@ -168,11 +168,13 @@ def simulate_command(
     _analysis_output(report, fmt, simulate_text)
 
 
-def _rdf_exporter(format_name: str) -> Callable[[KnowledgeGraph, Path], None]:
+def _rdf_exporter(
+    format_name: str, serialise: Callable[[KnowledgeGraph, str], bytes] = rdf_bytes
+) -> Callable[[KnowledgeGraph, Path], None]:
     """Make a writer of the reasoned graph in an RDF format."""
 
     def export(kg: KnowledgeGraph, path: Path) -> None:
-        data = rdf_bytes(kg, format_name)
+        data = serialise(kg, format_name)
 
         def write(temporary: Path) -> None:
             temporary.write_bytes(data)
@@ -186,6 +188,7 @@ def _rdf_exporter(format_name: str) -> Callable[[KnowledgeGraph, Path], None]:
 EXPORTERS: dict[str, Callable[[KnowledgeGraph, Path], None]] = {
     "graphml": lambda kg, path: write_graphml(project(kg), path),
     **{name: _rdf_exporter(name) for name in RDF_EXPORTS},
+    **{name: _rdf_exporter(name, dataset_bytes) for name in DATASET_EXPORTS},
 }
 
 
@@ -196,7 +199,8 @@ EXPORTERS: dict[str, Callable[[KnowledgeGraph, Path], None]] = {
     type=click.Choice(sorted(EXPORTERS)),
     required=True,
     help="turtle, nt, jsonld, rdfxml: the reasoned graph (all graphs merged, inferred triples "
-    "included); graphml: the network projection for Gephi (scalar attributes only).",
+    "included); trig, nquads: the same with each named graph kept, as `rarekg load` puts "
+    "them in a store; graphml: the network projection for Gephi (scalar attributes only).",
 )
 @click.option(
     "-o",

@@ -1,8 +1,10 @@
 """Serialise the whole reasoned graph as RDF, for ``rarekg export`` and other stores.
 
-The union of every named graph (ontology, curated files and the inferred graph) is
-written as one graph, each triple once and in a stable order, so two exports of the
-same data are byte-identical.
+In a graph format the union of every named graph (ontology, curated files and the
+inferred graph) is written as one graph, each triple once; in a dataset format (TriG,
+N-Quads) each named graph is kept, so a store loading the file holds the same named
+graphs as ``rarekg load`` puts there. Either way in a stable order, so two exports of
+the same data are byte-identical.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from rarekg.namespaces import PREFIXES
 
 #: The RDF formats the graph can be exported in (names of :mod:`rarekg.formats`).
 RDF_EXPORTS = ("turtle", "nt", "jsonld", "rdfxml")
+#: The dataset formats, named graphs kept: export name -> Oxigraph format.
+DATASET_EXPORTS = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS}
 
 
 def reasoned_triples(kg: KnowledgeGraph) -> list[ox.Triple]:
@@ -39,5 +43,24 @@ def rdf_bytes(kg: KnowledgeGraph, format_name: str) -> bytes:
     assert isinstance(rdf_format, ox.RdfFormat)
     prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
     data = ox.serialize(reasoned_triples(kg), format=rdf_format, prefixes=prefixes)
+    assert data is not None, "serialising to memory returns the bytes"
+    return data
+
+
+def dataset_bytes(kg: KnowledgeGraph, format_name: str) -> bytes:
+    """Every quad of the reasoned graph, named graphs kept: ``trig`` or ``nquads``.
+
+    Examples:
+        >>> import rarekg
+        >>> kg = rarekg.load()
+        >>> quads = list(ox.parse(dataset_bytes(kg, "nquads"), format=ox.RdfFormat.N_QUADS))
+        >>> graphs = {q.graph_name.value for q in quads}
+        >>> len(quads) == len(kg.store), graphs == set(kg.graph_names)
+        (True, True)
+    """
+    rdf_format = DATASET_EXPORTS[format_name]
+    prefixes = PREFIXES if rdf_format is ox.RdfFormat.TRIG else None
+    quads = sorted(kg.store, key=str)
+    data = ox.serialize(quads, format=rdf_format, prefixes=prefixes)
     assert data is not None, "serialising to memory returns the bytes"
     return data
