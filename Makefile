@@ -10,11 +10,13 @@ PORT ?= 8000
 
 .PHONY: serve test lint typecheck validate check system-deps docs docs-tables clean
 
-# Debian packages the project needs: Java for HermiT, Chromium for the browser tests.
+# Debian packages the project needs: Java for HermiT, Chromium for the browser tests,
+# Virtuoso for the tests against a second real SPARQL store.
 system-deps:
-	@command -v java >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 || { \
+	@command -v java >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 \
+	  && command -v virtuoso-t >/dev/null 2>&1 || { \
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-	    default-jre-headless chromium; }
+	    default-jre-headless chromium virtuoso-opensource; }
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)

@@ -1,4 +1,4 @@
-"""Start real servers for tests: ``rarekg serve`` and Oxigraph server, on free loopback ports."""
+"""Real servers for tests on free loopback ports: ``rarekg serve``, Oxigraph server, Virtuoso."""
 
 from __future__ import annotations
 
@@ -48,6 +48,7 @@ def wait_until_up(
 def running(
     command: Sequence[str],
     probe: str,
+    seconds: float = 60,
     *,
     cwd: Path | None = None,
     env: dict[str, str] | None = None,
@@ -67,7 +68,7 @@ def running(
                 env=os.environ.copy() if env is None else env,
             )
         try:
-            wait_until_up(probe, process, log)
+            wait_until_up(probe, process, log, seconds)
             yield process
         finally:
             process.terminate()
@@ -142,3 +143,54 @@ def oxigraph_binary() -> str:
             "(pip install -e '.[test]', which brings the oxigraph package)"
         )
     return found
+
+
+VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+#: A fresh Virtuoso's administrator account (Debian's virtuoso-opensource package).
+VIRTUOSO_ADMIN = ("dba", "dba")
+
+
+def virtuoso_ini(folder: Path, sql_port: int, http_port: int) -> str:
+    """Debian's Virtuoso ini, with every file in ``folder`` and both ports ours.
+
+    The [Database] and [TempDatabase] sections need different file names, or the two
+    databases overwrite each other. ``ResultSetMaxRows`` is lifted, since Virtuoso
+    would otherwise cut answers at 10,000 rows without an error.
+    """
+    files = {"DatabaseFile", "ErrorLogFile", "LockFile", "TransactionFile", "xa_persistent_file"}
+    section, lines = "", []
+    for line in VIRTUOSO_INI.read_text().splitlines():
+        key = line.split("=", 1)[0].strip()
+        if line.startswith("["):
+            section = line.strip("[] ")
+        elif section in ("Database", "TempDatabase") and key in files:
+            suffix = Path(line.split("=", 1)[1].split(";")[0].strip()).suffix
+            line = f"{key} = {folder / (section.lower() + suffix)}"
+        elif key == "ServerPort" and section in ("Parameters", "HTTPServer"):
+            line = f"ServerPort = {sql_port if section == 'Parameters' else http_port}"
+        elif key == "ResultSetMaxRows":
+            line = "ResultSetMaxRows = 1000000"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+@contextmanager
+def virtuoso() -> Iterator[str]:
+    """OpenLink Virtuoso 7 on free loopback ports, in a temp folder; yields its base URL.
+
+    Fails with a clear message when Virtuoso is not installed (``make system-deps``).
+    """
+    binary = shutil.which("virtuoso-t")
+    if binary is None or not VIRTUOSO_INI.exists():
+        raise RuntimeError(
+            "OpenLink Virtuoso is missing: install Debian's virtuoso-opensource "
+            "(make system-deps) to run the tests against it"
+        )
+    sql_port, http_port = free_port(), free_port()
+    with tempfile.TemporaryDirectory() as folder:
+        ini = Path(folder) / "virtuoso.ini"
+        ini.write_text(virtuoso_ini(Path(folder), sql_port, http_port))
+        base = f"http://127.0.0.1:{http_port}"
+        # -f keeps it in the foreground, so stopping our process stops Virtuoso.
+        with running([binary, "-f", "-c", str(ini)], base + "/sparql", seconds=120):
+            yield base

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from rdflib import RDF, Graph
 
 from rarekg.cli import main
+from rarekg.kg import KnowledgeGraph
 from rarekg.namespaces import RKG, RKR
 
 
@@ -146,3 +147,29 @@ def test_export_writes_the_reasoned_graph(
     # Inferred triples are in: the dependsOn closure and the defined class ControlledItem.
     assert (str(RKR.AutomotiveIndustry), str(RKG.dependsOn), str(RKR.Dysprosium)) in triples
     assert (str(RKR.Dysprosium), str(RDF.type), str(RKG.ControlledItem)) in triples
+
+
+@pytest.mark.parametrize(
+    ("fmt", "rdf_format"), [("trig", ox.RdfFormat.TRIG), ("nquads", ox.RdfFormat.N_QUADS)]
+)
+def test_export_keeps_the_named_graphs_in_a_dataset_format(
+    tmp_path: Path, fmt: str, rdf_format: ox.RdfFormat, kg: KnowledgeGraph
+) -> None:
+    target = tmp_path / f"dataset.{fmt}"
+    code, _, err = run("export", "--format", fmt, "-o", str(target))
+    assert code == 0, err
+    exported = ox.Store()
+    exported.load(path=target, format=rdf_format)
+    # Every quad, each in the graph it came from (blank nodes are renamed on parsing).
+    assert _by_graph(exported) == _by_graph(kg.store)
+
+
+def _by_graph(store: ox.Store) -> dict[str, tuple[int, set[ox.Quad]]]:
+    """Each graph's number of quads, and its quads without blank nodes."""
+    graphs: dict[str, tuple[int, set[ox.Quad]]] = {}
+    for quad in store:
+        count, plain = graphs.get(str(quad.graph_name), (0, set()))
+        if not isinstance(quad.subject, ox.BlankNode) and not isinstance(quad.object, ox.BlankNode):
+            plain.add(quad)
+        graphs[str(quad.graph_name)] = (count + 1, plain)
+    return graphs

@@ -179,9 +179,10 @@ def test_service_is_checked_before_the_store_sees_the_query(
     assert HostileStore.seen == []
 
 
-def _load(store_url: str, *more: str) -> subprocess.CompletedProcess[str]:
+def _load(graph_store: str, *more: str) -> subprocess.CompletedProcess[str]:
+    query = graph_store.rsplit("/", 1)[0] + "/query"
     return subprocess.run(
-        [str(VENV_BIN / "rarekg"), "load", "--store", store_url, *more],
+        [str(VENV_BIN / "rarekg"), "load", "--store", query, "--graph-store", graph_store, *more],
         capture_output=True,
         text=True,
         timeout=120,

@@ -36,10 +36,10 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
-def rarekg_load(store: str) -> subprocess.CompletedProcess[str]:
-    """Run `rarekg load --store STORE` as a user would."""
+def rarekg_load(store: str, *more: str) -> subprocess.CompletedProcess[str]:
+    """Run `rarekg load --store STORE MORE` as a user would."""
     return subprocess.run(
-        [str(VENV_BIN / "rarekg"), "load", "--store", store],
+        [str(VENV_BIN / "rarekg"), "load", "--store", store, *more],
         capture_output=True,
         text=True,
         timeout=120,
@@ -49,9 +49,10 @@ def rarekg_load(store: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def loaded(oxigraph: str) -> str:
-    result = rarekg_load(oxigraph + "/store")
+    result = rarekg_load(oxigraph + "/query")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("pushed ")
+    assert result.stdout.rstrip().endswith(" to " + oxigraph + "/store")
     return oxigraph
 
 
@@ -77,7 +78,7 @@ def test_load_pushes_one_named_graph_per_source_file(loaded: str, kg: KnowledgeG
 
 @pytest.mark.slow
 def test_load_replaces_rather_than_duplicates(loaded: str, kg: KnowledgeGraph) -> None:
-    again = rarekg_load(loaded + "/store")
+    again = rarekg_load(loaded + "/query", "--graph-store", loaded + "/store")
     assert again.returncode == 0, again.stderr
     response = httpx.post(
         loaded + "/query",
@@ -90,10 +91,21 @@ def test_load_replaces_rather_than_duplicates(loaded: str, kg: KnowledgeGraph) -
 
 @pytest.mark.slow
 def test_load_to_a_store_that_is_not_there_fails_clearly() -> None:
-    url = f"http://127.0.0.1:{free_port()}/store"
+    url = f"http://127.0.0.1:{free_port()}/query"
     result = rarekg_load(url)
     assert result.returncode == 1
     assert f"cannot reach {url}" in result.stderr
+    store = f"http://127.0.0.1:{free_port()}/store"
+    told = rarekg_load(url, "--graph-store", store)
+    assert told.returncode == 1
+    assert f"cannot reach {store}" in told.stderr
+
+
+@pytest.mark.slow
+def test_load_asks_for_the_graph_store_where_it_cannot_tell(loaded: str) -> None:
+    result = rarekg_load(loaded + "/sparql")  # not Oxigraph server's query path
+    assert result.returncode == 1
+    assert "--graph-store" in result.stderr
 
 
 @pytest.mark.slow

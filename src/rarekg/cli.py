@@ -34,7 +34,7 @@ from rarekg.queries import (
     discover,
     run_library_query,
 )
-from rarekg.settings import Settings, format_size, parse_size
+from rarekg.settings import MIB, Settings, format_size, parse_size
 from rarekg.validate import validate
 from rarekg.viz.network import DEFAULT_DEPTH, MAX_DEPTH
 
@@ -196,7 +196,8 @@ def simulate_command(
     type=click.Choice(sorted(EXPORTERS)),
     required=True,
     help="turtle, nt, jsonld, rdfxml: the reasoned graph (all graphs merged, inferred triples "
-    "included); graphml: the network projection for Gephi (scalar attributes only).",
+    "included); trig, nquads: the same with each named graph kept, as `rarekg load` puts "
+    "them in a store; graphml: the network projection for Gephi (scalar attributes only).",
 )
 @click.option(
     "-o",
@@ -242,7 +243,9 @@ def _settings_options(command: Callable[..., None]) -> Callable[..., None]:
         # A default computed on this machine (the worker count) is left to Settings.
         if not meta.get("computed"):
             kwargs |= {"default": default, "show_default": default not in (None, ())}
-        if isinstance(default, tuple):
+        if meta.get("choices"):
+            kwargs |= {"type": click.Choice(meta["choices"])}
+        elif isinstance(default, tuple):
             kwargs |= {"multiple": True}
         elif meta.get("size"):
             kwargs |= {"type": _SizeType(), "show_default": format_size(default), "metavar": "SIZE"}
@@ -276,30 +279,60 @@ def serve_command(obj: dict[str, Path | None], /, **options: Any) -> None:
     "--store",
     metavar="URL",
     required=True,
-    help="The store's SPARQL 1.1 Graph Store Protocol endpoint (e.g. Oxigraph "
-    "server's http://HOST:PORT/store).",
+    help="The store's SPARQL 1.1 query endpoint, as for `rarekg serve --store` (e.g. "
+    "Oxigraph server's http://HOST:PORT/query, Virtuoso's http://HOST:PORT/sparql).",
+)
+@click.option(
+    "--graph-store",
+    metavar="URL",
+    default=None,
+    help="The store's Graph Store Protocol endpoint. Found from --store for Oxigraph "
+    "server (/query -> /store) and Virtuoso (/sparql -> /sparql-graph-crud-auth), told "
+    "apart by the Server header they send; needed for any other store.",
 )
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
     default=60.0,
     show_default=True,
-    help="Seconds the store may take to take each graph, its answer included.",
+    help="Seconds the store may take to take each part of a graph, its answer included.",
+)
+@click.option(
+    "--part-size",
+    type=_SizeType(),
+    default=4 * MIB,
+    show_default="4MiB",
+    help="Most N-Triples bytes sent in one request; a larger graph is sent in parts.",
 )
 @click.pass_obj
-def load_command(obj: dict[str, Path | None], store: str, timeout: float) -> None:
+def load_command(
+    obj: dict[str, Path | None],
+    store: str,
+    graph_store: str | None,
+    timeout: float,
+    part_size: int,
+) -> None:
     """Push the reasoned graph into a remote store, one named graph per source file.
 
-    Each graph replaces the store's graph of the same name. The store's answers are
-    read within --timeout and shown as a short excerpt when it refuses.
+    Each graph replaces the store's graph of the same name. Credentials, when the store
+    asks (basic or digest), come from RAREKG_STORE_USER and RAREKG_STORE_PASSWORD, else
+    from ~/.netrc, and are never shown. Progress goes to standard error; the store's
+    answers are read within --timeout and shown as a short excerpt when it refuses.
     """
-    from rarekg.remote import RemoteStoreError, push
+    from rarekg.graph_store import graph_store_url, push, shown
+    from rarekg.remote import RemoteStoreError
+
+    def progress(name: str, number: int, total: int, done: int) -> None:
+        click.echo(f"{name}: part {number}/{total}, {format_size(done)} sent", err=True)
 
     try:
-        sent = push(load(obj["root"]), store, timeout=timeout)
+        target = graph_store or graph_store_url(store)
+        sent = push(
+            load(obj["root"]), target, timeout=timeout, part_size=part_size, progress=progress
+        )
     except RemoteStoreError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"pushed {sum(sent.values())} triples in {len(sent)} graphs to {store}")
+    click.echo(f"pushed {sum(sent.values())} triples in {len(sent)} graphs to {shown(target)}")
 
 
 # --- query library: queries, query ---------------------------------------------------------

@@ -1,7 +1,9 @@
 """Export the graph for other tools: RDF of the reasoned graph, GraphML of its projection.
 
-RDF: the union of every named graph (ontology, curated files and the inferred graph) as
-one graph, each triple once and in a stable order, so two exports of the same data are
+RDF in a graph format: the union of every named graph (ontology, curated files and the
+inferred graph) as one graph, each triple once; in a dataset format (TriG, N-Quads) each
+named graph kept, so a store loading the file holds the same named graphs as ``rarekg
+load`` puts there. Either way in a stable order, so two exports of the same data are
 byte-identical. GraphML: the network projection for Gephi, its attributes made scalars.
 Every file is written through the one atomic writer (:func:`rarekg.paths.write_atomically`).
 """
@@ -23,6 +25,8 @@ from rarekg.paths import write_atomically
 
 #: The RDF formats the graph can be exported in (names of :mod:`rarekg.formats`).
 RDF_EXPORTS = ("turtle", "nt", "jsonld", "rdfxml")
+#: The dataset formats, named graphs kept: export name -> Oxigraph format.
+DATASET_EXPORTS = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS}
 
 
 def reasoned_triples(kg: KnowledgeGraph) -> list[ox.Triple]:
@@ -47,6 +51,25 @@ def rdf_bytes(kg: KnowledgeGraph, format_name: str) -> bytes:
     assert isinstance(rdf_format, ox.RdfFormat)
     prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
     data = ox.serialize(reasoned_triples(kg), format=rdf_format, prefixes=prefixes)
+    assert data is not None, "serialising to memory returns the bytes"
+    return data
+
+
+def dataset_bytes(kg: KnowledgeGraph, format_name: str) -> bytes:
+    """Every quad of the reasoned graph, named graphs kept: ``trig`` or ``nquads``.
+
+    Examples:
+        >>> import rarekg
+        >>> kg = rarekg.load()
+        >>> quads = list(ox.parse(dataset_bytes(kg, "nquads"), format=ox.RdfFormat.N_QUADS))
+        >>> graphs = {q.graph_name.value for q in quads}
+        >>> len(quads) == len(kg.store), graphs == set(kg.graph_names)
+        (True, True)
+    """
+    rdf_format = DATASET_EXPORTS[format_name]
+    prefixes = PREFIXES if rdf_format is ox.RdfFormat.TRIG else None
+    quads = sorted(kg.store, key=str)
+    data = ox.serialize(quads, format=rdf_format, prefixes=prefixes)
     assert data is not None, "serialising to memory returns the bytes"
     return data
 
@@ -92,7 +115,8 @@ def write_graphml(projection: Projection, path: Path) -> None:
 
 def _rdf_writer(format_name: str) -> Callable[[KnowledgeGraph, Path], None]:
     def write(kg: KnowledgeGraph, path: Path) -> None:
-        data = rdf_bytes(kg, format_name)
+        make = dataset_bytes if format_name in DATASET_EXPORTS else rdf_bytes
+        data = make(kg, format_name)
 
         def put(temporary: Path) -> None:
             temporary.write_bytes(data)
@@ -105,7 +129,7 @@ def _rdf_writer(format_name: str) -> Callable[[KnowledgeGraph, Path], None]:
 #: Export formats: name -> writer of the loaded graph to a path. Add a format with a row.
 EXPORTERS: dict[str, Callable[[KnowledgeGraph, Path], None]] = {
     "graphml": lambda kg, path: write_graphml(kg.cached(project), path),
-    **{name: _rdf_writer(name) for name in RDF_EXPORTS},
+    **{name: _rdf_writer(name) for name in (*RDF_EXPORTS, *DATASET_EXPORTS)},
 }
 
 

@@ -1,11 +1,12 @@
-"""A remote SPARQL 1.1 store: queried through the Protocol, filled through the Graph Store Protocol.
+"""A remote SPARQL 1.1 store, queried through the SPARQL 1.1 Protocol.
 
-``rarekg load --store URL`` pushes the reasoned graph into any store that speaks the
-SPARQL 1.1 Graph Store HTTP Protocol, one named graph per source file plus the
-inferred graph. ``rarekg serve --store URL`` then answers from the store's query
-endpoint. A store's own default graph varies (Oxigraph server's is empty unless
-``--union-default-graph``), so a query that names no dataset is sent with our graphs
-as its dataset: default graph the union of them, every one of them named.
+``rarekg load`` fills the store (:mod:`rarekg.graph_store`), one named graph per source
+file plus the inferred graph. ``rarekg serve --store URL`` then answers from the store's
+query endpoint. A store's own default graph varies (Oxigraph server's is empty unless
+``--union-default-graph``; Virtuoso's is the union of all its graphs, its system graphs
+included), so how a query that names no dataset is sent is the operator's choice
+(``--dataset``): ``graphs`` sends our graphs as its dataset (default graph the union of
+them, every one of them named), ``union`` sends none and takes the store's own.
 
 References:
     SPARQL 1.1 Protocol and SPARQL 1.1 Graph Store HTTP Protocol, W3C
@@ -15,18 +16,16 @@ References:
 from __future__ import annotations
 
 import asyncio
-import time
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import httpx
-import pyoxigraph as ox
 from rdflib.term import Node
 
-from rarekg.kg import KnowledgeGraph, to_oxigraph
+from rarekg.kg import to_oxigraph
 from rarekg.namespaces import sparql_prologue
-from rarekg.sparql_text import where_position
+from rarekg.sparql_text import declares_dataset, where_position
 
 
 class RemoteStoreError(Exception):
@@ -138,12 +137,17 @@ class RemoteStore:
         url: the query endpoint, e.g. ``http://127.0.0.1:7878/query`` for Oxigraph server.
         graphs: the named graphs making up the dataset when a query names none.
         max_bytes: the largest answer read, before and after decompression.
+        dataset: ``graphs`` to send ``graphs`` as the dataset of a query that names
+            none, ``union`` to leave it to the store's own default graph.
     """
 
-    def __init__(self, url: str, graphs: Sequence[str], max_bytes: int) -> None:
+    def __init__(
+        self, url: str, graphs: Sequence[str], max_bytes: int, dataset: str = "graphs"
+    ) -> None:
         self.url = url
         self.graphs = tuple(graphs)
         self.max_bytes = max_bytes
+        self.dataset = dataset
         self._client: httpx.AsyncClient | None = None
 
     async def start(self) -> None:
@@ -173,7 +177,8 @@ class RemoteStore:
                 or broken.
         """
         assert self._client is not None, "the remote store is not started"
-        if default_graph is None and named_graphs is None:
+        names_none = default_graph is None and named_graphs is None
+        if names_none and self.dataset == "graphs" and not declares_dataset(text):
             default_graph = named_graphs = self.graphs
         form = {
             "query": text,
@@ -201,59 +206,3 @@ class RemoteStore:
             raise RemoteStoreError(f"cannot reach {self.url}: {error}") from error
         media = response.headers.get("content-type", "application/octet-stream")
         return RemoteAnswer(response.status_code, bytes(body.body), media.split(";")[0])
-
-
-def push(
-    kg: KnowledgeGraph, url: str, *, timeout: float = 60.0, max_reply: int = 64 * 1024
-) -> dict[str, int]:
-    """Put every graph of ``kg`` into the store at ``url`` with the Graph Store Protocol.
-
-    Each graph replaces the store's graph of the same name (``PUT ?graph=IRI``). The
-    store's reply to each graph must arrive within ``timeout`` seconds; at most
-    ``max_reply`` bytes of it are read, and an error shows a short printable excerpt.
-
-    Args:
-        kg: the loaded, reasoned knowledge graph.
-        url: the Graph Store Protocol endpoint, e.g. ``http://127.0.0.1:7878/store``.
-        timeout: seconds for each graph, sending and answer included.
-        max_reply: most bytes of the store's reply read.
-
-    Returns:
-        Graph IRI to the number of triples sent.
-
-    Raises:
-        RemoteStoreError: the store refused a graph, could not be reached or was too slow.
-    """
-    sent: dict[str, int] = {}
-    with httpx.Client(timeout=timeout) as client:
-        for name in kg.graph_names:
-            graph = ox.NamedNode(name)
-            data = kg.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
-            assert data is not None, "dumping to memory returns the bytes"
-            deadline = time.monotonic() + timeout
-            try:
-                with client.stream(
-                    "PUT",
-                    url,
-                    params={"graph": name},
-                    content=data,
-                    headers={"Content-Type": "application/n-triples"},
-                ) as response:
-                    reply = bytearray()
-                    for chunk in response.iter_raw():
-                        reply += chunk[: max_reply - len(reply)]
-                        if len(reply) >= max_reply or time.monotonic() > deadline:
-                            break
-            except httpx.TimeoutException as error:
-                raise RemoteStoreError(
-                    f"{url} did not take graph {name} within {timeout:g} s"
-                ) from error
-            except httpx.HTTPError as error:
-                raise RemoteStoreError(f"cannot reach {url}: {error}") from error
-            if time.monotonic() > deadline:
-                raise RemoteStoreError(f"{url} did not take graph {name} within {timeout:g} s")
-            if response.status_code >= 300:
-                said = f"HTTP {response.status_code} {excerpt(bytes(reply))}"
-                raise RemoteStoreError(f"{url} refused graph {name}: {said}")
-            sent[name] = sum(1 for _ in kg.store.quads_for_pattern(None, None, None, graph))
-    return sent

@@ -73,6 +73,9 @@ def is_loopback(host: str) -> bool:
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]", "::1")
 
+#: How a query naming no dataset is sent to a remote store (see ``Settings.dataset``).
+DATASETS = ("graphs", "union")
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -96,6 +99,18 @@ class Settings:
             "server's http://HOST:PORT/query) instead of the embedded store; fill it first "
             "with `rarekg load --store`.",
             metavar="URL",
+        ),
+    )
+    dataset: str = field(
+        default="graphs",
+        metadata=_help(
+            "How a query that names no dataset is sent to --store: graphs names our graphs "
+            "(default-graph-uri and named-graph-uri, one per graph: right on any store "
+            "that follows the SPARQL Protocol, e.g. Oxigraph server as installed); union "
+            "names none and relies on the store's own default graph being the union of "
+            "our graphs (Oxigraph server with --union-default-graph; a Virtuoso's default "
+            "graph also holds its own system graphs).",
+            choices=DATASETS,
         ),
     )
     timeout: float = field(
@@ -221,6 +236,8 @@ class Settings:
         for name in ("timeout", "read_timeout"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive, not {getattr(self, name)}")
+        if self.dataset not in DATASETS:
+            raise ValueError(f"dataset must be one of {', '.join(DATASETS)}, not {self.dataset!r}")
         positive = ("row_cap", "workers", "analysis_workers", "max_answer_bytes", "max_body")
         for name in (*positive, "max_depth"):
             if getattr(self, name) < 1:

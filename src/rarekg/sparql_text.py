@@ -102,6 +102,22 @@ def declares_dataset(text: str) -> bool:
     return any(token.is_word("FROM") for token in code_tokens(text))
 
 
+def answers_with_graph(text: str) -> bool:
+    """Tell whether a query's answer is a graph (``CONSTRUCT``, ``DESCRIBE``), not results.
+
+    The first of the four form keywords decides: a subquery's ``SELECT`` comes after.
+
+    Examples:
+        >>> answers_with_graph("PREFIX ex: <http://e/> CONSTRUCT { ?s ex:p ?o } WHERE { }")
+        True
+        >>> answers_with_graph('SELECT ?describe WHERE { ?s ?p "CONSTRUCT" }')
+        False
+    """
+    forms = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+    first = next((t for t in code_tokens(text) if t.is_word(*forms)), None)
+    return first is not None and first.is_word("CONSTRUCT", "DESCRIBE")
+
+
 def nesting_depth(found: Iterable[Token]) -> int:
     """The deepest nesting of braces, parentheses and brackets among a query's tokens.
 

@@ -76,7 +76,9 @@ def create_app(kg: KnowledgeGraph, settings: Settings | None = None) -> ASGIApp:
     settings = settings or Settings()
     engine: Engine
     if settings.store:
-        remote = RemoteStore(settings.store, kg.graph_names, settings.max_store_answer)
+        remote = RemoteStore(
+            settings.store, kg.graph_names, settings.max_store_answer, settings.dataset
+        )
         engine = RemoteEngine(remote, settings)
     else:
         engine = WorkerPool(kg, settings)

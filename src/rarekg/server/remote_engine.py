@@ -16,6 +16,7 @@ from rarekg.remote import RemoteStore, RemoteStoreError, excerpt, with_bindings
 from rarekg.server.execute import Answer, QueryJob, Reshape
 from rarekg.server.workers import WorkerPool
 from rarekg.settings import Settings
+from rarekg.sparql_text import answers_with_graph
 
 
 class RemoteEngine:
@@ -37,13 +38,19 @@ class RemoteEngine:
         await self.readers.close()
 
     async def run(self, job: QueryJob) -> Answer:
-        """Forward the job, asking for the formats the client accepts."""
-        wanted = [negotiate(job.accept, kind) for kind in (RESULTS, GRAPH)]
-        accept = ", ".join(f.media_type for f in wanted if f is not None)
+        """Forward the job, asking for the formats the client accepts for its kind of answer.
+
+        Only the formats of the query's kind are asked for: Virtuoso writes a
+        ``CONSTRUCT`` answer as SPARQL results when those are acceptable.
+        """
+        kind = GRAPH if answers_with_graph(job.text) else RESULTS
+        # Nothing acceptable: the default is asked for; the reshaping answers 406.
+        wanted = negotiate(job.accept, kind) or negotiate(None, kind)
+        assert wanted is not None, "every kind has a default format"
         try:
             got = await self.store.query(
                 with_bindings(job.text, dict(job.bindings)),
-                accept=accept,
+                accept=wanted.media_type,
                 timeout=self.settings.timeout,
                 default_graph=job.default_graph,
                 named_graphs=job.named_graphs,
