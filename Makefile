@@ -8,10 +8,15 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test lint typecheck validate check system-deps docs docs-tables clean
+.PHONY: serve test lint typecheck validate check runtime-deps system-deps docs docs-tables clean
 
-# Debian packages the project needs: Java for HermiT, Chromium for the browser tests,
-# Virtuoso for the tests against a second real SPARQL store.
+# Debian packages: Java runs HermiT whenever the graph is reasoned (serving included);
+# the tests also need Chromium for the browser tests and Virtuoso as a second real store.
+runtime-deps:
+	@command -v java >/dev/null 2>&1 || { \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+	    default-jre-headless; }
+
 system-deps:
 	@command -v java >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 \
 	  && command -v virtuoso-t >/dev/null 2>&1 || { \
@@ -24,7 +29,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-serve: $(STAMP)
+serve: $(STAMP) runtime-deps
 	$(VENV)/bin/rarekg serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP) system-deps
