@@ -24,9 +24,9 @@ import struct
 import sys
 import tempfile
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
@@ -214,10 +214,15 @@ class _Worker:
         message: object = pickle.loads(data)
         return message
 
-    def kill(self) -> None:
-        """Stop the process at once, whatever it is doing."""
+    async def stop(self) -> None:
+        """Stop the process at once, whatever it is doing, and close its pipes."""
         if self.process.returncode is None:
             self.process.kill()
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.close()
+        await self.process.stdout.read()  # to the end: the pipe closes itself there
+        await asyncio.gather(self._drain, return_exceptions=True)
+        await self.process.wait()
 
 
 class WorkerPool:
@@ -239,6 +244,7 @@ class WorkerPool:
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._workers: set[_Worker] = set()
         self._spawning: set[asyncio.Task[None]] = set()
+        self._stopping: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         """Write what the workers load and start every worker; return when all are ready."""
@@ -267,12 +273,16 @@ class WorkerPool:
         self._idle.put_nowait(worker)
 
     def _retire(self, worker: _Worker, *, replace: bool = True) -> None:
-        worker.kill()
         self._workers.discard(worker)
+        self._background(worker.stop(), self._stopping)
         if replace:
-            task = asyncio.get_running_loop().create_task(self._spawn())
-            self._spawning.add(task)
-            task.add_done_callback(self._spawning.discard)
+            self._background(self._spawn(), self._spawning)
+
+    @staticmethod
+    def _background(work: Coroutine[Any, Any, None], tasks: set[asyncio.Task[None]]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
 
     async def run(self, job: object) -> Answer:
         """Answer a job within the time limit, or answer 503 and stop the work.
@@ -304,13 +314,11 @@ class WorkerPool:
         return result
 
     async def close(self) -> None:
-        """Stop every worker and remove the dump."""
+        """Stop every worker (those being replaced too) and remove the dump."""
         for task in list(self._spawning):
             task.cancel()
-        stopping = list(self._workers)
-        for worker in stopping:
-            worker.kill()
-        await asyncio.gather(*(worker.process.wait() for worker in stopping))
+        await asyncio.gather(*self._spawning, return_exceptions=True)
+        await asyncio.gather(*self._stopping, *(worker.stop() for worker in self._workers))
         self._workers.clear()
         if self._folder is not None:
             self._folder.cleanup()
