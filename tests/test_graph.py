@@ -300,6 +300,12 @@ def test_myanmar_feeds_china(kg: KnowledgeGraph) -> None:
                     rkg:importer rkr:China ; rkg:value ?v }""",
     )
     assert ask(kg, "ASK { ?e a rkg:Event ; rkg:affects rkr:Myanmar ; rkg:date ?d }")
+    rows = kg.query(
+        """SELECT ?share WHERE { ?o a rkg:TradeFlowObservation ; rkg:exporter rkr:Myanmar ;
+           rkg:importer rkr:China ; rkg:observedItem rkr:MixedRareEarthOxidesCustomsCategory ;
+           rkg:share ?share }"""
+    )
+    assert rows and all(float(r["share"].toPython()) > 0.5 for r in rows)
 
 
 def test_the_us_affiliates_rule_is_unknown_after_its_suspension(kg: KnowledgeGraph) -> None:
