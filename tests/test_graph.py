@@ -270,10 +270,13 @@ def test_the_october_2025_controls_are_unknown_after_their_suspension(kg: Knowle
     assert status["MOFCOM-GAC-2025-18"] == "in force"
 
 
-def test_dysprosium_has_its_own_separation_share(kg: KnowledgeGraph) -> None:
+@pytest.mark.parametrize("element", ["Dysprosium", "Terbium"])
+def test_heavy_rare_earths_have_their_own_separation_share(
+    kg: KnowledgeGraph, element: str
+) -> None:
     rows = kg.query(
-        """SELECT ?share WHERE { ?o a rkg:ShareObservation ; rkg:observedItem rkr:Dysprosium ;
-           rkg:observedStage rkr:Separation ; rkg:observedCountry rkr:China ; rkg:share ?share }"""
+        f"""SELECT ?share WHERE {{ ?o a rkg:ShareObservation ; rkg:observedItem rkr:{element} ;
+           rkg:observedStage rkr:Separation ; rkg:observedCountry rkr:China ; rkg:share ?share }}"""
     )
     assert rows and all(float(r["share"].toPython()) > 0.95 for r in rows)
 
