@@ -26,16 +26,17 @@ COVERAGE = {
     "Magnet": 7,
     "Industry": 10,
     "Country": 16,
-    "Company": 30,
-    "Facility": 25,
+    "Company": 45,
+    "Facility": 40,
     "LicenceType": 4,
     "Licence": 3,
-    "Suspension": 2,
+    "Suspension": 3,
     "Source": 30,
-    "TradeFlowObservation": 8,
+    "TradeFlowObservation": 30,
     "ProductionObservation": 24,
     "ReservesObservation": 10,
     "ShareObservation": 3,
+    "QuotaObservation": 10,
 }
 
 
@@ -269,9 +270,77 @@ def test_the_october_2025_controls_are_unknown_after_their_suspension(kg: Knowle
     assert status["MOFCOM-GAC-2025-18"] == "in force"
 
 
-def test_dysprosium_has_its_own_separation_share(kg: KnowledgeGraph) -> None:
+@pytest.mark.parametrize("element", ["Dysprosium", "Terbium"])
+def test_heavy_rare_earths_have_their_own_separation_share(
+    kg: KnowledgeGraph, element: str
+) -> None:
     rows = kg.query(
-        """SELECT ?share WHERE { ?o a rkg:ShareObservation ; rkg:observedItem rkr:Dysprosium ;
-           rkg:observedStage rkr:Separation ; rkg:observedCountry rkr:China ; rkg:share ?share }"""
+        f"""SELECT ?share WHERE {{ ?o a rkg:ShareObservation ; rkg:observedItem rkr:{element} ;
+           rkg:observedStage rkr:Separation ; rkg:observedCountry rkr:China ; rkg:share ?share }}"""
     )
     assert rows and all(float(r["share"].toPython()) > 0.95 for r in rows)
+
+
+# ----------------------------------------------------------------- depth (issue 12)
+
+
+@pytest.mark.parametrize("stage", ["Mining", "Separation"])
+def test_china_quotas_for_every_year_2020_to_2024_are_limits_not_output(
+    kg: KnowledgeGraph, stage: str
+) -> None:
+    rows = kg.query(
+        f"""SELECT ?year ?o WHERE {{ ?o a rkg:QuotaObservation ; rkg:observedCountry rkr:China ;
+           rkg:observedStage rkr:{stage} ; rkg:year ?year ; rkg:value ?v }}"""
+    )
+    assert {"2020", "2021", "2022", "2023", "2024"} <= {str(r["year"]) for r in rows}
+    assert not ask(kg, "ASK { ?o a rkg:QuotaObservation , rkg:ProductionObservation }")
+
+
+def test_myanmar_feeds_china(kg: KnowledgeGraph) -> None:
+    assert ask(
+        kg,
+        """ASK { ?o a rkg:TradeFlowObservation ; rkg:exporter rkr:Myanmar ;
+                    rkg:importer rkr:China ; rkg:value ?v }""",
+    )
+    assert ask(kg, "ASK { ?e a rkg:Event ; rkg:affects rkr:Myanmar ; rkg:date ?d }")
+    rows = kg.query(
+        """SELECT ?share WHERE { ?o a rkg:TradeFlowObservation ; rkg:exporter rkr:Myanmar ;
+           rkg:importer rkr:China ; rkg:observedItem rkr:MixedRareEarthOxidesCustomsCategory ;
+           rkg:share ?share }"""
+    )
+    assert rows and all(float(r["share"].toPython()) > 0.5 for r in rows)
+
+
+def test_the_us_affiliates_rule_is_unknown_after_its_suspension(kg: KnowledgeGraph) -> None:
+    results = run_library_query(kg, "policy-status", {"date": "2026-11-29"})
+    status = {row["policy"].value.split("/")[-1]: row["status"].value for row in results}  # type: ignore[union-attr,index]
+    assert status["USCommerce-BIS-AffiliatesRule-2025"] == "unknown"
+    during = run_library_query(kg, "policy-status", {"date": "2026-06-01"})
+    status = {row["policy"].value.split("/")[-1]: row["status"].value for row in during}  # type: ignore[union-attr,index]
+    assert status["USCommerce-BIS-AffiliatesRule-2025"] == "suspended"
+
+
+@pytest.mark.parametrize(
+    ("operator", "facility", "country"),
+    [
+        ("IREL", "IRELAluva", "India"),
+        ("Maaden", "MaadenMPRefinery", "SaudiArabia"),
+        ("Caremag", "LacqPlant", "France"),
+    ],
+)
+def test_new_operators_run_their_sites(
+    kg: KnowledgeGraph, operator: str, facility: str, country: str
+) -> None:
+    assert ask(
+        kg,
+        f"""ASK {{ rkr:{operator} rkg:operates rkr:{facility} .
+                   rkr:{facility} rkg:locatedIn rkr:{country} }}""",
+    )
+
+
+def test_japan_buys_heavy_rare_earths_from_caremag(kg: KnowledgeGraph) -> None:
+    rows = kg.query(
+        """SELECT ?item WHERE { ?a a rkg:SupplyAgreement ; rkg:supplier rkr:Caremag ;
+           rkg:buyer rkr:Iwatani ; rkg:covers ?item }"""
+    )
+    assert {r["item"].split("/")[-1] for r in rows} == {"DysprosiumOxide", "TerbiumOxide"}
