@@ -207,9 +207,14 @@ class Projection:
         return sorted(n for n, t in self.graph.nodes(data="type") if t in types)
 
     def label(self, iri: str) -> str:
-        """The node's label, or the IRI's last segment when it has none."""
+        """The node's label, else the graph's label, else the IRI's last segment.
+
+        A thing not projected (a licence type, a stage) has a label in the graph only.
+        """
         label = self.graph.nodes[iri].get("label") if iri in self.graph else None
-        return str(label) if label else local_name(iri)
+        if label:
+            return str(label)
+        return self.resolver.label(iri) if self.resolver is not None else local_name(iri)
 
     def node_type(self, iri: str) -> str:
         """The node's type, ``""`` when the node is not projected."""
