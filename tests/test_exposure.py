@@ -95,7 +95,13 @@ def test_rollup_reaches_the_product_and_unresolved_lines_are_listed(kg: Knowledg
     below = {e.policy.iri for p in report.parts for e in p.exposures}
     assert {r.policy.iri for r in report.product.rollup} == below
     ann_18 = next(r for r in report.product.rollup if r.policy.iri == ANN_18)
-    assert "rotor magnet set" in ann_18.parts
+    exposed = [p for p in report.parts if ANN_18 in {e.policy.iri for e in p.exposures}]
+    assert ann_18.lines == len(exposed)
+    assert {"EV drive unit", "rotor magnet set"} <= set(ann_18.via)
+    magnets = _part(report, "rotor magnet set")
+    assert [r.via for r in magnets.rollup if r.policy.iri == ANN_18] == [
+        ("rotor magnet set", "grain-boundary dysprosium")
+    ]
     unresolved = {u.part for u in report.unresolved}
     assert "stator copper windings" in unresolved
     assert {p.part for p in report.parts} >= unresolved  # listed, never dropped

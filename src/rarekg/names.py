@@ -149,7 +149,12 @@ class Resolver:
         return iri in self._names or self._exists(iri)
 
     def resolve(
-        self, text: str, among: Collection[str] | None = None, what: str = "in the graph"
+        self,
+        text: str,
+        among: Collection[str] | None = None,
+        what: str = "in the graph",
+        *,
+        suggest: bool = True,
     ) -> str:
         """Return the IRI of the one node ``text`` means.
 
@@ -157,6 +162,8 @@ class Resolver:
             text: an IRI, prefixed name, label, alternative label, symbol or code.
             among: only these nodes will do (``None``: every node of the graph).
             what: the words that say which nodes will do, for messages ("of type country").
+            suggest: on no match, look for the closest names to suggest (the costly step:
+                a caller resolving many names may suggest for the first few only).
 
         Raises:
             ResolveError: no node, or several, match; the message lists the candidates.
@@ -180,12 +187,15 @@ class Resolver:
         resource = PREFIXES["rkr"] + wanted
         if not exact and re.fullmatch(r"[\w.-]+", wanted) and self.known(resource):
             exact.add(resource)  # a resource's local name, named or not
-        steps = [
-            exact,
-            self._squashed.get(squashed, set()),
-            {n for key, ns in self._squashed.items() if squashed and squashed in key for n in ns},
-        ]
-        for step, found in enumerate(steps):
+        steps: tuple[Callable[[], set[str]], ...] = (
+            lambda: exact,
+            lambda: self._squashed.get(squashed, set()),
+            lambda: {
+                n for k, ns in self._squashed.items() if squashed and squashed in k for n in ns
+            },
+        )
+        for step, finding in enumerate(steps):  # each step computed only when reached
+            found = finding()
             kept = usable(found)
             if len(kept) == 1:
                 return kept.pop()
@@ -194,6 +204,8 @@ class Resolver:
             if found and step < 2:
                 shown = self._listing(found)
                 raise ResolveError(f"{wanted!r} names {shown}, which is not {what}", found)
+        if not suggest:
+            raise ResolveError(f"nothing {what} is called {wanted!r}")
         close = difflib.get_close_matches(wanted.casefold(), list(self._exact), n=20, cutoff=0.6)
         near = usable(n for key in close for n in self._exact[key])
         if near:

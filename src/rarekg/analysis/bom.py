@@ -135,16 +135,35 @@ def _check_tree(lines: list[BomLine]) -> BomLine:
     for line in lines:
         if line.parent is not None and line.parent not in by_part:
             raise BomError(f"row {line.row}, column parent: no part named {line.parent!r}")
+    # Each part has one parent, so a part the product does not reach is on a cycle or
+    # beneath one: walk up from the first such part until a part repeats.
+    reached = _reachable(roots[0].part, lines)
     for line in lines:
-        seen = [line.part]
-        current = line
-        while current.parent is not None:
-            current = by_part[current.parent]
-            if current.part in seen:
-                cycle = " -> ".join([*seen[seen.index(current.part) :], current.part])
-                raise BomError(f"row {line.row}, column parent: a cycle: {cycle}")
-            seen.append(current.part)
+        if line.part not in reached:
+            seen = [line.part]
+            current = line
+            while (current := by_part[current.parent or ""]).part not in seen:
+                seen.append(current.part)
+            cycle = " -> ".join([*seen[seen.index(current.part) :], current.part])
+            start = by_part[seen[seen.index(current.part)]]
+            raise BomError(f"row {start.row}, column parent: a cycle: {cycle}")
     return roots[0]
+
+
+def _reachable(product: str, lines: list[BomLine]) -> set[str]:
+    """The parts beneath ``product`` (itself included), following parents downward."""
+    children: dict[str, list[str]] = {}
+    for line in lines:
+        if line.parent is not None:
+            children.setdefault(line.parent, []).append(line.part)
+    reached = {product}
+    pending = [product]
+    while pending:
+        for child in children.get(pending.pop(), ()):
+            if child not in reached:
+                reached.add(child)
+                pending.append(child)
+    return reached
 
 
 def read_bom(data: bytes | str) -> BillOfMaterials:
@@ -166,13 +185,13 @@ def read_bom(data: bytes | str) -> BillOfMaterials:
         ...
         rarekg.analysis.bom.BomError: row 2, column parent: a cycle: a -> b -> a
     """
-    reader = csv.DictReader(io.StringIO(_text(data), newline=""))
-    names = _header(reader.fieldnames)
+    reader = csv.reader(io.StringIO(_text(data), newline=""))
+    names = _header(next(reader, None))
     lines = []
     for raw in reader:
-        if None in raw:
+        if len(raw) > len(names):
             raise BomError(f"row {reader.line_num}: more values than the {len(names)} columns")
-        values = {k.strip(): (v or "").strip() for k, v in raw.items()}
+        values = dict(zip(names, (v.strip() for v in raw), strict=False))
         if any(values.values()):
             lines.append(_line(values, reader.line_num))
     if not lines:

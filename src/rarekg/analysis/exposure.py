@@ -61,6 +61,10 @@ LINE_TYPES = types_of(ITEM, PART)
 #: Dual-Use Items Export Control Regulations, names individual and general licences).
 GENERAL_LICENCE = str(RKR["DualUseGeneralLicence"])
 
+#: How many unknown names of one bill get the closest names suggested.
+SUGGESTED = 5
+
+_COUNTRY = frozenset({"country"})
 _LOCATION_KINDS = frozenset({"headquarteredIn", "locatedIn"})
 _SUPPLIER_TYPES = frozenset({"company", "facility"})
 
@@ -279,31 +283,46 @@ def _share(
 def _rollup(
     bom: BillOfMaterials, own: dict[str, tuple[Exposure, ...]]
 ) -> dict[str, tuple[PolicyRollup, ...]]:
-    """Part -> the policies reaching it or any part beneath it, with the parts they reach."""
+    """Part -> the policies reaching it or a part beneath it (see :class:`PolicyRollup`).
+
+    Parts are visited bottom-up, so the work is one step per line and policy.
+    """
     children = bom.children()
-    reached: dict[str, dict[str, tuple[Exposure, set[str]]]] = {}
-
-    def visit(part: str) -> dict[str, tuple[Exposure, set[str]]]:
-        if part not in reached:
-            found: dict[str, tuple[Exposure, set[str]]] = {}
-            for e in own[part]:
-                found.setdefault(e.policy.iri, (e, set()))[1].add(part)
-            for child in children[part]:
-                for policy, (e, parts) in visit(child).items():
-                    found.setdefault(policy, (e, set()))[1].update(parts)
-            reached[part] = found
-        return reached[part]
-
-    order = _bottom_up(bom)
-    for part in order:
-        visit(part)
+    reached: dict[str, dict[str, _Reach]] = {}
+    for part in _bottom_up(bom):
+        found: dict[str, _Reach] = {}
+        for e in own[part]:
+            if e.policy.iri not in found:
+                found[e.policy.iri] = _Reach(e, [part], 1)
+        for child in children[part]:
+            for policy, below in reached[child].items():
+                reach = found.setdefault(policy, _Reach(below.first, [], 0))
+                reach.via.append(child)
+                reach.lines += below.lines
+        reached[part] = found
     return {
         part: tuple(
-            PolicyRollup(e.policy, e.official_number, e.status, e.until, tuple(sorted(parts)))
-            for _, (e, parts) in sorted(reached[part].items(), key=lambda kv: kv[1][0].policy.label)
+            PolicyRollup(
+                r.first.policy,
+                r.first.official_number,
+                r.first.status,
+                r.first.until,
+                tuple(r.via),
+                r.lines,
+            )
+            for r in sorted(found.values(), key=lambda r: r.first.policy.label)
         )
-        for part in reached
+        for part, found in reached.items()
     }
+
+
+@dataclass
+class _Reach:
+    """How a policy reaches a part, while rolling up: the first exposure seen, via, lines."""
+
+    first: Exposure
+    via: list[str]
+    lines: int
 
 
 def _bottom_up(bom: BillOfMaterials) -> list[str]:
@@ -321,14 +340,47 @@ def _bottom_up(bom: BillOfMaterials) -> list[str]:
     return order
 
 
-def _country(projection: Projection, line: BomLine, warnings: list[str]) -> Node | None:
+class _Names:
+    """The names of one bill, each resolved once.
+
+    The closest names are suggested for the first :data:`SUGGESTED` unknown ones only:
+    suggesting is the costly step.
+    """
+
+    def __init__(self, projection: Projection) -> None:
+        self.projection = projection
+        self._found: dict[tuple[str, str], str | AnalysisInputError] = {}
+        self._unknown = 0
+        self._nodes: dict[str, Node] = {}
+
+    def resolve(self, text: str, kind: str, types: frozenset[str]) -> str | AnalysisInputError:
+        """The node ``text`` names among ``types``, or the error saying why none."""
+        key = (kind, text)
+        if key not in self._found:
+            try:
+                self._found[key] = self.projection.resolve(
+                    text, types, suggest=self._unknown < SUGGESTED
+                )
+            except AnalysisInputError as error:
+                self._unknown += 1
+                self._found[key] = error
+        return self._found[key]
+
+    def describe(self, iri: str) -> Node:
+        """The node as results name it, described once per bill."""
+        if iri not in self._nodes:
+            self._nodes[iri] = self.projection.describe(iri)
+        return self._nodes[iri]
+
+
+def _country(names: _Names, line: BomLine, warnings: list[str]) -> Node | None:
     if not line.supplier_country:
         return None
-    try:
-        return projection.describe(projection.resolve(line.supplier_country, ["country"]))
-    except AnalysisInputError as error:
-        warnings.append(f"row {line.row}, column supplier_country: {error}")
+    found = names.resolve(line.supplier_country, "country", _COUNTRY)
+    if isinstance(found, AnalysisInputError):
+        warnings.append(f"row {line.row}, column supplier_country: {found}")
         return None
+    return names.describe(found)
 
 
 def exposure(
@@ -336,17 +388,12 @@ def exposure(
 ) -> ExposureReport:
     """The exposure report of a checked bill of materials (see the module doc)."""
     projection = finder.projection
-    resolved: dict[str, str | AnalysisInputError] = {}
+    names = _Names(projection)
     warnings: list[str] = []
     unresolved: list[Unresolved] = []
     items: dict[str, str | None] = {}
     for line in bom.lines:
-        if line.item not in resolved:
-            try:
-                resolved[line.item] = projection.resolve(line.item, LINE_TYPES)
-            except AnalysisInputError as error:
-                resolved[line.item] = error
-        found = resolved[line.item]
+        found = names.resolve(line.item, "item", LINE_TYPES)
         if isinstance(found, AnalysisInputError):
             unresolved.append(Unresolved(line.row, line.part, line.item, str(found)))
             items[line.part] = None
@@ -362,11 +409,11 @@ def exposure(
             row=line.row,
             part=line.part,
             parent=line.parent,
-            item=projection.describe(item) if (item := items[line.part]) else None,
+            item=names.describe(item) if (item := items[line.part]) else None,
             quantity=line.quantity,
             unit=line.unit,
             supplier=line.supplier,
-            supplier_country=_country(projection, line, warnings),
+            supplier_country=_country(names, line, warnings),
             exposures=own[line.part],
             rollup=rollups[line.part],
         )

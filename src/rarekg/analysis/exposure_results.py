@@ -87,13 +87,19 @@ class Exposure:
 
 @dataclass(frozen=True)
 class PolicyRollup:
-    """A policy reaching a part through itself or anything beneath it, and through which parts."""
+    """A policy reaching a part through itself or anything beneath it.
+
+    ``via`` names the part itself (when its own item is exposed) and its direct
+    sub-parts through which the policy reaches it; ``lines`` counts the lines of its
+    subtree the policy reaches.
+    """
 
     policy: Node
     official_number: str | None = field(metadata={"json": "officialNumber"})
     status: str
     until: str | None
-    parts: tuple[str, ...]
+    via: tuple[str, ...]
+    lines: int
 
 
 @dataclass(frozen=True)
@@ -228,12 +234,13 @@ def exposure_text(report: ExposureReport) -> str:
     if rollup:
         lines.append(
             text_table(
-                ["policy", "status", "parts exposed"],
+                ["policy", "status", "lines", "via"],
                 [
                     [
                         r.official_number or r.policy.label,
                         status_text(r.status, r.until),
-                        ", ".join(r.parts),
+                        str(r.lines),
+                        ", ".join(r.via),
                     ]
                     for r in rollup
                 ],

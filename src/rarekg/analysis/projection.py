@@ -194,6 +194,10 @@ class Projection:
     resolver: Resolver | None = None
     statuses: dict[str, list[PolicyStatus]] = field(default_factory=dict)
     horizon: dt.date | None = None
+    #: The nodes of each set of types names are resolved among, computed on first use.
+    _among: dict[frozenset[str] | None, frozenset[str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def nodes_of(self, *types: str) -> list[str]:
         """IRIs of the nodes of the given types, sorted.
@@ -237,8 +241,12 @@ class Projection:
             )
         return self.resolver
 
-    def resolve(self, name: str, types: Iterable[str] | None = None) -> str:
+    def resolve(
+        self, name: str, types: Iterable[str] | None = None, *, suggest: bool = True
+    ) -> str:
         """The node of the projection ``name`` means, of one of ``types`` if given.
+
+        With ``suggest`` false, no closest names are looked for when nothing matches.
 
         Raises:
             AnalysisInputError: no such node, or several; the message lists them.
@@ -249,11 +257,14 @@ class Projection:
             >>> p.resolve("dysprosium", ["element"])
             'ex:Dy'
         """
-        wanted = None if types is None else set(types)
-        among = {n for n, t in self.graph.nodes(data="type") if wanted is None or t in wanted}
+        wanted = None if types is None else frozenset(types)
+        if wanted not in self._among:
+            self._among[wanted] = frozenset(
+                n for n, t in self.graph.nodes(data="type") if wanted is None or t in wanted
+            )
         what = f"of type {', '.join(sorted(wanted))}" if wanted else "in the network"
         try:
-            return self.names().resolve(name, among, what)
+            return self.names().resolve(name, self._among[wanted], what, suggest=suggest)
         except ResolveError as error:
             raise AnalysisInputError(str(error), error.candidates) from None
 
