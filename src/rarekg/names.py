@@ -115,6 +115,7 @@ class Resolver:
             dict(labels) if labels is not None else {n: ns[0] for n, ns in self._names.items()}
         )
         self._exists = exists or (lambda _iri: False)
+        self._joined = "\n".join(self._squashed)
 
     @classmethod
     def from_graph(cls, kg: KnowledgeGraph) -> Resolver:
@@ -190,9 +191,7 @@ class Resolver:
         steps: tuple[Callable[[], set[str]], ...] = (
             lambda: exact,
             lambda: self._squashed.get(squashed, set()),
-            lambda: {
-                n for k, ns in self._squashed.items() if squashed and squashed in k for n in ns
-            },
+            lambda: self._containing(squashed),
         )
         for step, finding in enumerate(steps):  # each step computed only when reached
             found = finding()
@@ -211,6 +210,14 @@ class Resolver:
         if near:
             raise self._error(f"nothing {what} is called {wanted!r}; did you mean", near)
         raise ResolveError(f"nothing {what} is called {wanted!r}")
+
+    def _containing(self, squashed: str) -> set[str]:
+        """The nodes one of whose squashed names contains ``squashed``."""
+        # One search of all names joined (squashed names hold no newline) rules most
+        # unknown names out before the scan name by name.
+        if not squashed or squashed not in self._joined:
+            return set()
+        return {n for key, ns in self._squashed.items() if squashed in key for n in ns}
 
     def _listing(self, iris: Iterable[str]) -> str:
         ordered = sorted(iris, key=lambda i: (self.label(i).casefold(), i))

@@ -296,7 +296,9 @@ def _rollup(
                 found[e.policy.iri] = _Reach(e, [part], 1)
         for child in children[part]:
             for policy, below in reached[child].items():
-                reach = found.setdefault(policy, _Reach(below.first, [], 0))
+                reach = found.get(policy)
+                if reach is None:
+                    reach = found[policy] = _Reach(below.first, [], 0)
                 reach.via.append(child)
                 reach.lines += below.lines
         reached[part] = found
