@@ -159,6 +159,15 @@ def test_bad_input_exits_2_naming_row_and_column(tmp_path: Path, case: str) -> N
     assert where in err and what in err
 
 
+def test_a_day_before_any_share_figure_is_a_listed_warning(kg: KnowledgeGraph) -> None:
+    report = exposure_report(kg, DY_MAGNET, "1950-01-01")
+    assert any("no share figure" in w for w in report.warnings)
+    assert all(e.share is None for p in report.parts for e in p.exposures)
+    assert not any(
+        "no share figure" in w for w in exposure_report(kg, DY_MAGNET, "2025-06-01").warnings
+    )
+
+
 def test_unknown_country_code_is_a_listed_warning(kg: KnowledgeGraph) -> None:
     report = exposure_report(kg, HEADER + "p,,1,,Dysprosium,,XQ\n", "2025-06-01")
     assert any("row 2, column supplier_country" in w and "XQ" in w for w in report.warnings)

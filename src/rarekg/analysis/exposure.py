@@ -185,9 +185,9 @@ class ExposureFinder:
         p = self.projection
         terms = self.terms.get(policy, PolicyTerms(None, (), ()))
         status = status_on(p, policy, self.on)
-        country = next(iter(sorted(self.jurisdiction.get(policy, ()))), None)
+        # The restricting country: the policy's jurisdiction (one for every policy so far).
+        country = min(self.jurisdiction.get(policy, ()), default=None)
         share, table = country_share(self.tables, controlled, country) if country else (0.0, None)
-
         return Exposure(
             policy=p.describe(policy),
             official_number=terms.official_number,
@@ -392,6 +392,11 @@ def exposure(
     projection = finder.projection
     names = _Names(projection)
     warnings: list[str] = []
+    if not finder.tables:
+        warnings.append(
+            f"no share figure is dated {finder.on.year} or earlier: shares and the countries "
+            "among the alternatives are left empty"
+        )
     unresolved: list[Unresolved] = []
     items: dict[str, str | None] = {}
     for line in bom.lines:
