@@ -285,6 +285,7 @@ def test_exposure_page_reads_the_example_bom_offline(
     page.set_input_files("#file", str(example))
     page.wait_for_selector("#report:not([hidden])", timeout=60_000)
     assert "on 2025-06-01" in page.inner_text("#product")
+    assert "No. 18 of 2025" in page.inner_text("#rollup")
     exposures = page.inner_text("#exposures")
     assert "MOFCOM & GAC Announcement No. 18 of 2025" in exposures
     assert "in force" in exposures

@@ -72,9 +72,9 @@ function show(report) {
     : "";
   const rollup = $("rollup");
   rollup.replaceChildren();
-  row(rollup, ["policy", "status", "parts exposed"], "th");
+  row(rollup, ["policy", "status", "lines reached", "via"], "th");
   for (const r of product.rollup) {
-    row(rollup, [link(r.policy), statusText(r.status, r.until), r.parts.join(", ")]);
+    row(rollup, [link(r.policy), statusText(r.status, r.until), String(r.lines), r.via.join(", ")]);
   }
   const table = $("exposures");
   table.replaceChildren();
