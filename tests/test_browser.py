@@ -273,3 +273,26 @@ def test_query_results_link_our_things_to_their_pages(
     hrefs = page.eval_on_selector_all("#results a", "all => all.map(a => a.getAttribute('href'))")
     assert hrefs and all(h.startswith("/resource/") for h in hrefs)
     seen.assert_clean()
+
+
+def test_exposure_page_reads_the_example_bom_offline(
+    visit: Callable[[str], Visit], server: str
+) -> None:
+    example = Path(__file__).parent.parent / "examples" / "ev-drive-unit-bom.csv"
+    seen = visit(server + "/exposure")
+    page = seen.page
+    page.fill("#on", "2025-06-01")
+    page.set_input_files("#file", str(example))
+    page.wait_for_selector("#report:not([hidden])", timeout=60_000)
+    assert "on 2025-06-01" in page.inner_text("#product")
+    assert "No. 18 of 2025" in page.inner_text("#rollup")
+    exposures = page.inner_text("#exposures")
+    assert "MOFCOM & GAC Announcement No. 18 of 2025" in exposures
+    assert "in force" in exposures
+    assert "stator copper windings" in page.inner_text("#unresolved")
+    chain = page.eval_on_selector_all(
+        "#exposures .chain a", "all => all.map(a => a.getAttribute('href'))"
+    )
+    assert "/resource/TbDyContainingSinteredNdFeB" in chain
+    assert all(h.startswith(("/resource/", "/graph?focus=")) for h in chain)
+    seen.assert_clean()

@@ -17,6 +17,10 @@ from rarekg.analysis import (
     chains_text,
     chokepoints_report,
     chokepoints_text,
+    exposure_csv,
+    exposure_html,
+    exposure_report,
+    exposure_text,
     simulate_report,
     simulate_text,
     to_json,
@@ -97,7 +101,7 @@ def validate_command(obj: dict[str, Path | None], fmt: str) -> None:
     sys.exit(0 if report.conforms else 1)
 
 
-# --- analysis: chains, chokepoints, simulate, export ---------------------------------------
+# --- analysis: chains, chokepoints, simulate, exposure, export -----------------------------
 
 
 def _analysis_output(call: Callable[[], R], fmt: str, text: Callable[[R], str]) -> None:
@@ -187,6 +191,41 @@ def simulate_command(
     kg = load(obj["root"])
     names = None if items is None else items.split(",")
     _analysis_output(lambda: simulate_report(kg, restrict, names, on=on), fmt, simulate_text)
+
+
+#: The exposure report's formats besides json (rarekg.analysis.exposure_results).
+_EXPOSURE_WRITERS: dict[str, Callable[[Any], str]] = {
+    "table": exposure_text,
+    "csv": exposure_csv,
+    "html": exposure_html,
+}
+
+
+@main.command("exposure")
+@click.argument("bom", metavar="BOM.csv", type=click.Path(dir_okay=False, path_type=Path))
+@_on_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([*_EXPOSURE_WRITERS, "json"]),
+    default="table",
+    help="table for people, json for machines (docs/exposure.md), csv, or an html page.",
+)
+@click.pass_obj
+def exposure_command(obj: dict[str, Path | None], bom: Path, on: str | None, fmt: str) -> None:
+    """Which export controls a bill of materials depends on, and their status on a day.
+
+    BOM.csv has the columns part,parent,quantity,unit,item,supplier,supplier_country
+    (docs/exposure.md). Bad input exits 2 naming the row and column; nothing is written.
+    Example: rarekg exposure examples/ev-drive-unit-bom.csv --on 2025-06-01
+    """
+    try:
+        data = bom.read_bytes()
+    except OSError as error:
+        raise click.UsageError(f"cannot read {bom}: {error.strerror}") from None
+    kg = load(obj["root"])
+    writer = _EXPOSURE_WRITERS.get(fmt, exposure_text)
+    _analysis_output(lambda: exposure_report(kg, data, on=on), fmt, writer)
 
 
 @main.command("export")

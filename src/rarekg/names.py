@@ -115,6 +115,7 @@ class Resolver:
             dict(labels) if labels is not None else {n: ns[0] for n, ns in self._names.items()}
         )
         self._exists = exists or (lambda _iri: False)
+        self._joined = "\n".join(self._squashed)
 
     @classmethod
     def from_graph(cls, kg: KnowledgeGraph) -> Resolver:
@@ -149,7 +150,12 @@ class Resolver:
         return iri in self._names or self._exists(iri)
 
     def resolve(
-        self, text: str, among: Collection[str] | None = None, what: str = "in the graph"
+        self,
+        text: str,
+        among: Collection[str] | None = None,
+        what: str = "in the graph",
+        *,
+        suggest: bool = True,
     ) -> str:
         """Return the IRI of the one node ``text`` means.
 
@@ -157,6 +163,8 @@ class Resolver:
             text: an IRI, prefixed name, label, alternative label, symbol or code.
             among: only these nodes will do (``None``: every node of the graph).
             what: the words that say which nodes will do, for messages ("of type country").
+            suggest: on no match, look for the closest names to suggest (the costly step:
+                a caller resolving many names may suggest for the first few only).
 
         Raises:
             ResolveError: no node, or several, match; the message lists the candidates.
@@ -180,12 +188,13 @@ class Resolver:
         resource = PREFIXES["rkr"] + wanted
         if not exact and re.fullmatch(r"[\w.-]+", wanted) and self.known(resource):
             exact.add(resource)  # a resource's local name, named or not
-        steps = [
-            exact,
-            self._squashed.get(squashed, set()),
-            {n for key, ns in self._squashed.items() if squashed and squashed in key for n in ns},
-        ]
-        for step, found in enumerate(steps):
+        steps: tuple[Callable[[], set[str]], ...] = (
+            lambda: exact,
+            lambda: self._squashed.get(squashed, set()),
+            lambda: self._containing(squashed),
+        )
+        for step, finding in enumerate(steps):  # each step computed only when reached
+            found = finding()
             kept = usable(found)
             if len(kept) == 1:
                 return kept.pop()
@@ -194,11 +203,21 @@ class Resolver:
             if found and step < 2:
                 shown = self._listing(found)
                 raise ResolveError(f"{wanted!r} names {shown}, which is not {what}", found)
+        if not suggest:
+            raise ResolveError(f"nothing {what} is called {wanted!r}")
         close = difflib.get_close_matches(wanted.casefold(), list(self._exact), n=20, cutoff=0.6)
         near = usable(n for key in close for n in self._exact[key])
         if near:
             raise self._error(f"nothing {what} is called {wanted!r}; did you mean", near)
         raise ResolveError(f"nothing {what} is called {wanted!r}")
+
+    def _containing(self, squashed: str) -> set[str]:
+        """The nodes one of whose squashed names contains ``squashed``."""
+        # One search of all names joined (squashed names hold no newline) rules most
+        # unknown names out before the scan name by name.
+        if not squashed or squashed not in self._joined:
+            return set()
+        return {n for key, ns in self._squashed.items() if squashed in key for n in ns}
 
     def _listing(self, iris: Iterable[str]) -> str:
         ordered = sorted(iris, key=lambda i: (self.label(i).casefold(), i))

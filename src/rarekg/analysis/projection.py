@@ -194,6 +194,10 @@ class Projection:
     resolver: Resolver | None = None
     statuses: dict[str, list[PolicyStatus]] = field(default_factory=dict)
     horizon: dt.date | None = None
+    #: The nodes of each set of types names are resolved among, computed on first use.
+    _among: dict[frozenset[str] | None, frozenset[str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def nodes_of(self, *types: str) -> list[str]:
         """IRIs of the nodes of the given types, sorted.
@@ -207,9 +211,14 @@ class Projection:
         return sorted(n for n, t in self.graph.nodes(data="type") if t in types)
 
     def label(self, iri: str) -> str:
-        """The node's label, or the IRI's last segment when it has none."""
+        """The node's label, else the graph's label, else the IRI's last segment.
+
+        A thing not projected (a licence type, a stage) has a label in the graph only.
+        """
         label = self.graph.nodes[iri].get("label") if iri in self.graph else None
-        return str(label) if label else local_name(iri)
+        if label:
+            return str(label)
+        return self.resolver.label(iri) if self.resolver is not None else local_name(iri)
 
     def node_type(self, iri: str) -> str:
         """The node's type, ``""`` when the node is not projected."""
@@ -232,8 +241,12 @@ class Projection:
             )
         return self.resolver
 
-    def resolve(self, name: str, types: Iterable[str] | None = None) -> str:
+    def resolve(
+        self, name: str, types: Iterable[str] | None = None, *, suggest: bool = True
+    ) -> str:
         """The node of the projection ``name`` means, of one of ``types`` if given.
+
+        With ``suggest`` false, no closest names are looked for when nothing matches.
 
         Raises:
             AnalysisInputError: no such node, or several; the message lists them.
@@ -244,11 +257,14 @@ class Projection:
             >>> p.resolve("dysprosium", ["element"])
             'ex:Dy'
         """
-        wanted = None if types is None else set(types)
-        among = {n for n, t in self.graph.nodes(data="type") if wanted is None or t in wanted}
+        wanted = None if types is None else frozenset(types)
+        if wanted not in self._among:
+            self._among[wanted] = frozenset(
+                n for n, t in self.graph.nodes(data="type") if wanted is None or t in wanted
+            )
         what = f"of type {', '.join(sorted(wanted))}" if wanted else "in the network"
         try:
-            return self.names().resolve(name, among, what)
+            return self.names().resolve(name, self._among[wanted], what, suggest=suggest)
         except ResolveError as error:
             raise AnalysisInputError(str(error), error.candidates) from None
 

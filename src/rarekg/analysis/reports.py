@@ -13,7 +13,10 @@ from dataclasses import replace
 
 from rarekg.analysis import chains as chains_module
 from rarekg.analysis.asof import parse_date
+from rarekg.analysis.bom import read_bom
 from rarekg.analysis.chokepoints import DEFAULT_TOP, WEIGHTS, rank
+from rarekg.analysis.exposure import ExposureFinder, exposure, granted_licences, policy_terms
+from rarekg.analysis.exposure_results import ExposureReport
 from rarekg.analysis.projection import (
     ITEM,
     PART,
@@ -111,6 +114,25 @@ def simulate_report(
             raise AnalysisInputError("--items is empty: name at least one item")
         resolved = list(dict.fromkeys(projection.resolve(n, ITEM_TYPES) for n in names))
     return replace(simulate(projection, country, resolved, day), horizon=_horizon(projection))
+
+
+def exposure_report(
+    kg: KnowledgeGraph, bom: bytes | str, on: dt.date | str | None = None
+) -> ExposureReport:
+    """The exposure of a bill of materials (CSV bytes or text) to export controls on ``on``.
+
+    Unresolved items are listed in the report, never dropped; unknown supplier countries
+    are listed as warnings.
+
+    Raises:
+        BomError: the CSV cannot be read (the message names the row and column).
+        AnalysisInputError: a bad date.
+    """
+    day = _date(on)
+    checked = read_bom(bom)
+    projection = as_projection(kg)
+    finder = ExposureFinder(projection, kg.cached(policy_terms), kg.cached(granted_licences), day)
+    return exposure(finder, checked, projection.horizon)
 
 
 def _horizon(projection: Projection) -> str | None:

@@ -17,6 +17,7 @@ from rarekg.analysis import (
     Projection,
     chains_report,
     chokepoints_report,
+    exposure_report,
     project,
     simulate_report,
     to_json,
@@ -34,10 +35,18 @@ _HTML = "text/html; charset=utf-8"
 
 @dataclass(frozen=True)
 class AnalysisJob:
-    """One analysis to answer: its route name and the request's parameters."""
+    """One analysis to answer: its route name, the request's parameters and body.
+
+    The body (an uploaded bill of materials) lives only as long as the job.
+    """
 
     route: str
     params: tuple[tuple[str, str], ...] = ()
+    body: bytes = b""
+
+
+def _params_only(call: Callable[[Mapping[str, str]], Answer]) -> Callable[[AnalysisJob], Answer]:
+    return lambda job: call(dict(job.params))
 
 
 class Analyses:
@@ -45,11 +54,12 @@ class Analyses:
 
     def __init__(self, kg: KnowledgeGraph) -> None:
         self.kg = kg
-        self._routes: dict[str, Callable[[Mapping[str, str]], Answer]] = {
-            "chains": self._chains,
-            "chokepoints": self._chokepoints,
-            "simulate": self._simulate,
-            "graph": self._graph,
+        self._routes: dict[str, Callable[[AnalysisJob], Answer]] = {
+            "chains": _params_only(self._chains),
+            "chokepoints": _params_only(self._chokepoints),
+            "simulate": _params_only(self._simulate),
+            "graph": _params_only(self._graph),
+            "exposure": self._exposure,
         }
 
     def warm(self) -> None:
@@ -64,7 +74,7 @@ class Analyses:
     def answer(self, job: AnalysisJob) -> Answer:
         """The whole HTTP answer to a job; bad input is 400, an unknown focus 404."""
         try:
-            return self._routes[job.route](dict(job.params))
+            return self._routes[job.route](job)
         except (ParameterError, AnalysisInputError) as error:
             return Answer.error(400, str(error))
         except FocusNotFound as error:
@@ -91,6 +101,10 @@ class Analyses:
         items = listed.split(",") if listed else None
         report = simulate_report(self.projection, restrict, items, on=text(params, "on"))
         return self._json(report)
+
+    def _exposure(self, job: AnalysisJob) -> Answer:
+        on = text(dict(job.params), "on")
+        return self._json(exposure_report(self.kg, job.body, on=on))
 
     def _graph(self, params: Mapping[str, str]) -> Answer:
         focus = text(params, "focus")

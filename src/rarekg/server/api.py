@@ -1,4 +1,4 @@
-"""The JSON API: the query library by name, and the analyses (chains, chokepoints, simulate).
+"""The JSON API: the query library by name, and the analyses (chains, chokepoints, ...).
 
 Library queries run in the query workers like any SPARQL request, and the analyses in
 the analysis worker, under the same limits.
@@ -22,12 +22,14 @@ from rarekg.queries import (
 )
 from rarekg.server.compute import Compute
 from rarekg.server.execute import Answer, QueryJob
+from rarekg.server.limits import LimitExceeded, read_body
+from rarekg.settings import Settings
 
 #: Runs a job and turns its answer into a response (the app's shared path).
 Runner = Callable[[QueryJob, Request], Awaitable[Response]]
 
 
-def routes(kg: KnowledgeGraph, run: Runner, compute: Compute) -> list[Route]:
+def routes(kg: KnowledgeGraph, run: Runner, compute: Compute, settings: Settings) -> list[Route]:
     """The ``/api`` routes: the library's list and each query by name."""
 
     async def queries(request: Request) -> Response:
@@ -54,6 +56,16 @@ def routes(kg: KnowledgeGraph, run: Runner, compute: Compute) -> list[Route]:
             ]
         )
 
+    async def exposure(request: Request) -> Response:
+        """A bill of materials (CSV body, within ``--max-body``) -> its exposure report."""
+        try:
+            body = await read_body(request, settings)
+        except LimitExceeded as error:
+            return _error(error.status, error.message)
+        if not body:
+            return _error(400, "send the bill of materials as the request body (CSV)")
+        return await compute(request, "exposure", body)
+
     async def query(request: Request) -> Response:
         try:
             found = find_query(kg, request.path_params["name"])
@@ -69,6 +81,7 @@ def routes(kg: KnowledgeGraph, run: Runner, compute: Compute) -> list[Route]:
         Route("/api/queries", queries, methods=["GET"]),
         Route("/api/query/{name}", query, methods=["GET"]),
         *analysis_routes(compute),
+        Route("/api/exposure", exposure, methods=["POST"]),
     ]
 
 

@@ -5,13 +5,16 @@ is replaced past the time limit or the memory ceiling, so the server process sta
 free for every other client. Each client holds its fair share
 (:mod:`rarekg.server.admission`). A request for what is being computed already waits
 for that answer instead of computing it again, and answers are kept in the
-byte-bounded cache: a crowd asking for the same page costs one computation.
+byte-bounded cache: a crowd asking for the same page costs one computation. A job
+with a body (an uploaded bill of materials) is never cached: the upload and what is
+computed from it stay in memory for that request only.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from typing import Protocol
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -22,9 +25,17 @@ from rarekg.server.cache import AnswerCache, digest
 from rarekg.server.execute import Answer
 from rarekg.server.workers import WorkerPool
 
-#: Answers a request with the named analysis (``chains``, ``chokepoints``, ``simulate``,
-#: ``graph``), its parameters taken from the request's query string.
-Compute = Callable[[Request, str], Awaitable[Response]]
+
+class Compute(Protocol):
+    """Answers a request with the named analysis.
+
+    The analyses are ``chains``, ``chokepoints``, ``simulate``, ``graph`` and
+    ``exposure``; parameters come from the request's query string and, for
+    ``exposure``, the body already read within the limits.
+    """
+
+    def __call__(self, request: Request, route: str, body: bytes = b"") -> Awaitable[Response]:
+        """Answer ``request`` with the analysis ``route``."""
 
 
 def respond(answer: Answer, headers: dict[str, str] | None = None) -> Response:
@@ -36,10 +47,10 @@ def computer(pool: WorkerPool, admission: Admission, cache: AnswerCache) -> Comp
     """Make the function that answers analysis requests, for one app."""
     running: dict[bytes, asyncio.Future[Answer]] = {}
 
-    async def compute(request: Request, route: str) -> Response:
-        job = AnalysisJob(route, tuple(request.query_params.multi_items()))
+    async def compute(request: Request, route: str, body: bytes = b"") -> Response:
+        job = AnalysisJob(route, tuple(request.query_params.multi_items()), body)
         key = digest(repr(job).encode())
-        found = cache.get(key)
+        found = None if body else cache.get(key)
         if found is not None:
             return respond(found)
         if key in running:
@@ -61,7 +72,8 @@ def computer(pool: WorkerPool, admission: Admission, cache: AnswerCache) -> Comp
             shared.set_result(answer)
         if answer.status == 429:
             return respond(answer, {"Retry-After": str(TooManyRequests.retry_after)})
-        cache.put(key, answer)
+        if not body:
+            cache.put(key, answer)
         return respond(answer)
 
     return compute

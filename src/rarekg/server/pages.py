@@ -1,4 +1,4 @@
-"""The landing page (an offline query editor over the library) and ``/healthz``.
+"""The landing page (an offline query editor), the exposure page and ``/healthz``.
 
 The page, its script and its style are our own files, served from the package: the
 browser loads nothing from anywhere else.
@@ -21,15 +21,21 @@ async def landing(request: Request) -> Response:
     return FileResponse(STATIC / "index.html", media_type="text/html")
 
 
+async def exposure(request: Request) -> Response:
+    """Drop a bill of materials, read its exposure (``/api/exposure``)."""
+    return FileResponse(STATIC / "exposure.html", media_type="text/html")
+
+
 async def healthz(request: Request) -> Response:
     """Liveness: the process answers."""
     return JSONResponse({"status": "ok"})
 
 
 def routes() -> list[BaseRoute]:
-    """``/``, ``/healthz`` and the page's own assets under ``/static``."""
+    """``/``, ``/exposure``, ``/healthz`` and the pages' own assets under ``/static``."""
     return [
         Route("/", landing, methods=["GET"]),
+        Route("/exposure", exposure, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
