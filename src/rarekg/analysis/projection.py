@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -149,22 +149,33 @@ def _value(term: Any) -> Any:
     return str(term)
 
 
-def select(kg: KnowledgeGraph, name: str, *, asserted: bool = False) -> list[dict[str, Any]]:
+#: Runs a SELECT query's text over a default graph (IRIs; ``None`` for the union) and
+#: returns its solutions: the embedded store's by default, or a remote store's.
+Run = Callable[[str, Sequence[str] | None], ox.QuerySolutions]
+
+
+def select(
+    kg: KnowledgeGraph, name: str, *, asserted: bool = False, run: Run | None = None
+) -> list[dict[str, Any]]:
     """Run ``queries/projections/NAME.rq`` and return rows of plain Python values.
 
     IRIs become strings, numbers floats, ``xsd:date`` dates, booleans bools; unbound
-    variables are left out. With ``asserted`` the inferred graph is left out.
+    variables are left out. With ``asserted`` the inferred graph is left out. ``run``
+    answers the query instead of ``kg``'s own store.
+
+    The rows are sorted: stores return them in orders of their own, and the analyses
+    (ties, sums of floats, the first examples listed) must not depend on it.
     """
     query = read_query(_projections_dir(kg) / f"{name}.rq")
     default = [str(s.graph) for s in kg.sources] if asserted else None
-    results = kg.run(query.text, default_graph=default)
+    results = kg.run(query.text, default_graph=default) if run is None else run(query.text, default)
     assert isinstance(results, ox.QuerySolutions)
     names = [v.value for v in results.variables]
     rows = []
     for solution in results:
         row = {n: _value(solution[n]) for n in names if solution[n] is not None}
         rows.append(row)
-    return rows
+    return sorted(rows, key=lambda row: sorted((k, str(v)) for k, v in row.items()))
 
 
 def _projections_dir(kg: KnowledgeGraph) -> Path:
@@ -195,8 +206,8 @@ def _window(row: dict[str, Any]) -> PolicyWindow:
     )
 
 
-def project(kg: KnowledgeGraph) -> Projection:
-    """Project the knowledge graph into a :class:`Projection`.
+def project(kg: KnowledgeGraph, run: Run | None = None) -> Projection:
+    """Project the knowledge graph into a :class:`Projection`, read through ``run`` if given.
 
     Examples:
         >>> import rarekg
@@ -205,12 +216,12 @@ def project(kg: KnowledgeGraph) -> Projection:
         'element'
     """
     graph = nx.MultiDiGraph()
-    for row in select(kg, "nodes"):
+    for row in select(kg, "nodes", run=run):
         label = row.get("label", local_name(row["node"]))
         graph.add_node(row["node"], type=row["kind"], label=label)
         if row.get("rareEarth"):
             graph.nodes[row["node"]]["rare_earth"] = True
-    edges = _grouped(select(kg, "edges", asserted=True), ("subject", "kind", "object"))
+    edges = _grouped(select(kg, "edges", asserted=True, run=run), ("subject", "kind", "object"))
     for (subject, kind, obj), sources in edges.items():
         if subject not in graph or obj not in graph:
             continue
@@ -218,7 +229,7 @@ def project(kg: KnowledgeGraph) -> Projection:
             subject, kind, obj = obj, "operates", subject
         _add_edge(graph, subject, obj, kind, sorted(sources))
     agreements = _grouped(
-        select(kg, "supply-agreements"), ("agreement", "supplier", "buyer", "announced")
+        select(kg, "supply-agreements", run=run), ("agreement", "supplier", "buyer", "announced")
     )
     for (agreement, supplier, buyer, announced), sources in agreements.items():
         if supplier in graph and buyer in graph:
@@ -226,7 +237,7 @@ def project(kg: KnowledgeGraph) -> Projection:
             _add_edge(
                 graph, supplier, buyer, "supplies", sorted(sources), agreement=agreement, date=date
             )
-    figures = _figures(select(kg, "country-shares"))
+    figures = _figures(select(kg, "country-shares", run=run))
     for figure in figures:
         if figure.item and figure.item in graph and figure.country in graph:
             graph.add_edge(
@@ -242,9 +253,9 @@ def project(kg: KnowledgeGraph) -> Projection:
                 value=figure.value,
                 unit=figure.unit,
             )
-    policies = {row["policy"]: _window(row) for row in select(kg, "policies")}
+    policies = {row["policy"]: _window(row) for row in select(kg, "policies", run=run)}
     names: dict[str, set[str]] = defaultdict(set)
-    for row in select(kg, "names"):
+    for row in select(kg, "names", run=run):
         if row["node"] in graph:
             names[str(row["name"]).casefold()].add(row["node"])
     for node in graph:

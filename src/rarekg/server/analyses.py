@@ -21,6 +21,7 @@ from rarekg.analysis import (
     project,
     simulate_report,
 )
+from rarekg.analysis.projection import Run
 from rarekg.kg import KnowledgeGraph
 from rarekg.server.execute import JSON_TYPE, Answer
 from rarekg.server.params import ParameterError, text, whole_number
@@ -40,10 +41,15 @@ class AnalysisJob:
 
 
 class Analyses:
-    """Answers analysis jobs for one knowledge graph; its projection is built on first use."""
+    """Answers analysis jobs for one knowledge graph; its projection is built on first use.
 
-    def __init__(self, kg: KnowledgeGraph) -> None:
+    With ``run`` (a remote store's, under ``--store``) the analyses read their
+    projection through it; the explorer pages still read ``kg``.
+    """
+
+    def __init__(self, kg: KnowledgeGraph, run: Run | None = None) -> None:
         self.kg = kg
+        self.run = run
         self._projection: Projection | None = None
         self._explorer: Explorer | None = None
         self._routes: dict[str, Callable[[Mapping[str, str]], Answer]] = {
@@ -62,7 +68,7 @@ class Analyses:
     def projection(self) -> Projection:
         """The network projection the analyses read."""
         if self._projection is None:
-            self._projection = project(self.kg)
+            self._projection = project(self.kg, self.run)
         return self._projection
 
     def answer(self, job: AnalysisJob) -> Answer:
