@@ -185,17 +185,18 @@ def _same(expected: Any, got: Any, where: str) -> None:
 
 
 _NOT_EXISTS_PATH = (
-    "Virtuoso 7.2 evaluates a property path (rdfs:subClassOf+) inside FILTER NOT EXISTS "
-    "wrongly when the dataset comes as default-graph-uri: the most specific type test "
-    "keeps the supertypes"
+    "Virtuoso 7.2, freshly loaded, evaluates a property path (rdfs:subClassOf+) inside "
+    "FILTER NOT EXISTS wrongly, with or without a dataset: the most specific type test "
+    "keeps the supertypes (the same store answers right once Virtuoso is restarted)"
 )
 #: Library queries Virtuoso answers wrongly, each with the Virtuoso defect seen.
 VIRTUOSO_WRONG = {
     "company-facilities": _NOT_EXISTS_PATH,
     "find-entity": _NOT_EXISTS_PATH,
     "policy-timeline": _NOT_EXISTS_PATH,
-    "dependency-chains": "Virtuoso 7.2 loses rows of a chain of zero-or-more paths "
-    "(directlyDependsOn*) when the dataset comes as default-graph-uri",
+    "dependency-chains": "Virtuoso 7.2 loses rows of chained zero-or-more paths "
+    "(directlyDependsOn*) whenever a dataset is given (default-graph-uri); right with "
+    "none (--dataset union)",
     "events-between": "Virtuoso 7.2 pairs a BIND (COALESCE(...)) value with the wrong "
     "event when grouped by it",
     "trade-flows": "Virtuoso 7.2 cannot compile the query: 'SQ200: No column P1DD'",
