@@ -199,7 +199,6 @@ VIRTUOSO_WRONG = {
     "none (--dataset union)",
     "events-between": "Virtuoso 7.2 pairs a BIND (COALESCE(...)) value with the wrong "
     "event when grouped by it",
-    "trade-flows": "Virtuoso 7.2 cannot compile the query: 'SQ200: No column P1DD'",
 }
 
 
