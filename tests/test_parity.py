@@ -197,8 +197,6 @@ VIRTUOSO_WRONG = {
     "dependency-chains": "Virtuoso 7.2 loses rows of chained zero-or-more paths "
     "(directlyDependsOn*) whenever a dataset is given (default-graph-uri); right with "
     "none (--dataset union)",
-    "events-between": "Virtuoso 7.2 pairs a BIND (COALESCE(...)) value with the wrong "
-    "event when grouped by it",
 }
 
 
