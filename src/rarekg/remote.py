@@ -17,15 +17,18 @@ from __future__ import annotations
 
 import asyncio
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import httpx
+import pyoxigraph as ox
 from rdflib.term import Node
 
 from rarekg.kg import to_oxigraph
 from rarekg.namespaces import sparql_prologue
 from rarekg.sparql_text import declares_dataset, where_position
+
+_JSON_RESULTS = "application/sparql-results+json"
 
 
 class RemoteStoreError(Exception):
@@ -206,3 +209,51 @@ class RemoteStore:
             raise RemoteStoreError(f"cannot reach {self.url}: {error}") from error
         media = response.headers.get("content-type", "application/octet-stream")
         return RemoteAnswer(response.status_code, bytes(body.body), media.split(";")[0])
+
+
+def select_through(
+    store: RemoteStore, timeout: float
+) -> Callable[[str, Mapping[str, Node], Sequence[str] | None], ox.QuerySolutions]:
+    """Run SELECT queries through ``store`` from a process without an event loop.
+
+    The analysis worker reads its projection this way, so ``/api/chains``,
+    ``/api/chokepoints`` and ``/api/simulate`` answer from the remote store, under the
+    same time limit and byte cap as every query sent there.
+
+    Returns:
+        A function of a query's text, its variables' values and its default graph
+        (IRIs, or ``None`` for the store's dataset as ``store`` names it) to its
+        solutions.
+
+    Raises:
+        RemoteStoreError: (from the function) the store refused the query or its answer
+            was not SPARQL JSON results.
+    """
+
+    def run(
+        text: str, bindings: Mapping[str, Node], default_graph: Sequence[str] | None
+    ) -> ox.QuerySolutions:
+        async def ask() -> RemoteAnswer:
+            await store.start()
+            try:
+                return await store.query(
+                    with_bindings(text, bindings),
+                    accept=_JSON_RESULTS,
+                    timeout=timeout,
+                    default_graph=default_graph,
+                )
+            finally:
+                await store.close()
+
+        got = asyncio.run(ask())
+        if got.status != 200:
+            raise RemoteStoreError(f"{store.url} answered {got.status}: {excerpt(got.body)}")
+        try:
+            results = ox.parse_query_results(got.body, format=ox.QueryResultsFormat.JSON)
+        except (SyntaxError, ValueError) as error:
+            raise RemoteStoreError(f"{store.url} sent malformed results: {error}") from error
+        if not isinstance(results, ox.QuerySolutions):
+            raise RemoteStoreError(f"{store.url} did not answer with solutions")
+        return results
+
+    return run

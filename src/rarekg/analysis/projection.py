@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -286,30 +286,43 @@ def _value(term: Any) -> Any:
     return str(term)
 
 
+#: Runs a SELECT query's text, with variables bound, over a default graph (IRIs; ``None``
+#: for the union) and returns its solutions: a remote store's, where the analyses read one.
+Run = Callable[[str, Mapping[str, URIRef], Sequence[str] | None], ox.QuerySolutions]
+
+
 def select(
     kg: KnowledgeGraph,
     name: str,
     *,
     asserted: bool = False,
     bindings: Mapping[str, str] | None = None,
+    run: Run | None = None,
 ) -> list[dict[str, Any]]:
     """Run ``queries/projections/NAME.rq`` and return rows of plain Python values.
 
     IRIs become strings, numbers floats, ``xsd:date`` dates, booleans bools; unbound
     variables are left out. With ``asserted`` the inferred graph is left out;
-    ``bindings`` binds variables to IRIs.
+    ``bindings`` binds variables to IRIs; ``run`` answers the query instead of ``kg``'s
+    own store.
+
+    The rows are sorted: stores return them in orders of their own, and the analyses
+    (ties, sums of floats, the first examples listed) must not depend on it.
     """
     query = read_query(_projections_dir(kg) / f"{name}.rq")
     default = [str(s.graph) for s in kg.sources] if asserted else None
     bound = {k: URIRef(v) for k, v in (bindings or {}).items()}
-    results = kg.run(query.text, bound, default_graph=default)
+    if run is None:
+        results = kg.run(query.text, bound, default_graph=default)
+    else:
+        results = run(query.text, bound, default)
     assert isinstance(results, ox.QuerySolutions)
     names = [v.value for v in results.variables]
     rows = []
     for solution in results:
         row = {n: _value(solution[n]) for n in names if solution[n] is not None}
         rows.append(row)
-    return rows
+    return sorted(rows, key=lambda row: sorted((k, str(v)) for k, v in row.items()))
 
 
 def _projections_dir(kg: KnowledgeGraph) -> Path:
@@ -340,8 +353,8 @@ def _window(row: dict[str, Any]) -> PolicyWindow:
     )
 
 
-def project(kg: KnowledgeGraph) -> Projection:
-    """Project the knowledge graph into a :class:`Projection`.
+def project(kg: KnowledgeGraph, run: Run | None = None) -> Projection:
+    """Project the knowledge graph into a :class:`Projection`, read through ``run`` if given.
 
     Build it once per graph with ``kg.cached(project)``.
 
@@ -353,7 +366,7 @@ def project(kg: KnowledgeGraph) -> Projection:
     """
     names: Resolver = kg.cached(Resolver.from_graph)
     classes: dict[str, set[str]] = defaultdict(set)
-    for row in select(kg, "nodes"):
+    for row in select(kg, "nodes", run=run):
         classes[row["node"]].add(local_name(row["class"]))
     graph = nx.MultiDiGraph()
     kept: dict[str, frozenset[str]] = {}
@@ -366,7 +379,8 @@ def project(kg: KnowledgeGraph) -> Projection:
         if "RareEarthElement" in held:
             graph.nodes[node]["rare_earth"] = True
     for family in FAMILIES:
-        rows = select(kg, "edges", asserted=True, bindings={"family": str(RKG[family.property])})
+        family_iri = {"family": str(RKG[family.property])}
+        rows = select(kg, "edges", asserted=True, bindings=family_iri, run=run)
         edges = _grouped(rows, ("subject", "property", "object"))
         for (subject, prop, obj), sources in sorted(edges.items()):
             if subject in graph and obj in graph:
@@ -374,7 +388,7 @@ def project(kg: KnowledgeGraph) -> Projection:
                 if not graph.has_edge(subject, obj, kind):
                     _add_edge(graph, subject, obj, kind, family.key, sorted(sources))
     agreements = _grouped(
-        select(kg, "supply-agreements"), ("agreement", "supplier", "buyer", "announced")
+        select(kg, "supply-agreements", run=run), ("agreement", "supplier", "buyer", "announced")
     )
     for (agreement, supplier, buyer, announced), sources in agreements.items():
         if supplier in graph and buyer in graph:
@@ -389,7 +403,7 @@ def project(kg: KnowledgeGraph) -> Projection:
                 agreement=agreement,
                 date=date,
             )
-    figures = _figures(select(kg, "country-shares"))
+    figures = _figures(select(kg, "country-shares", run=run))
     for figure in figures:
         if figure.item and figure.item in graph and figure.country in graph:
             graph.add_edge(
@@ -406,22 +420,24 @@ def project(kg: KnowledgeGraph) -> Projection:
                 value=figure.value,
                 unit=figure.unit,
             )
-    policies = {row["policy"]: _window(row) for row in select(kg, "policies")}
+    policies = {row["policy"]: _window(row) for row in select(kg, "policies", run=run)}
     statuses: dict[str, list[PolicyStatus]] = defaultdict(list)
-    for row in select(kg, "policy-status"):
+    for row in select(kg, "policy-status", run=run):
         statuses[row["policy"]].append(
             PolicyStatus(row["kind"], row.get("start"), row.get("end"), row.get("horizon"))
         )
-    return Projection(graph, figures, policies, kept, names, dict(statuses), dataset_horizon(kg))
+    return Projection(
+        graph, figures, policies, kept, names, dict(statuses), dataset_horizon(kg, run)
+    )
 
 
-def dataset_horizon(kg: KnowledgeGraph) -> dt.date | None:
+def dataset_horizon(kg: KnowledgeGraph, run: Run | None = None) -> dt.date | None:
     """The day up to which the graph's policy statuses were checked, ``None`` if unstated.
 
     The dataset's ``rkg:statusCheckedUntil`` (graph/dataset.ttl), for showing beside any
     answer about a later day, in VoID and in the version banner.
     """
-    rows = select(kg, "dataset-horizon")
+    rows = select(kg, "dataset-horizon", run=run)
     horizon = rows[0].get("horizon") if rows else None
     return horizon if isinstance(horizon, dt.date) else None
 

@@ -24,6 +24,7 @@ from rarekg.analysis import (
 )
 from rarekg.analysis.chains import DEFAULT_LIMIT, DEFAULT_MAX_LENGTH, LIMIT_BOUND, MAX_LENGTH_BOUND
 from rarekg.analysis.chokepoints import DEFAULT_TOP, TOP_BOUND
+from rarekg.analysis.projection import Run
 from rarekg.kg import KnowledgeGraph
 from rarekg.server.execute import JSON_TYPE, Answer
 from rarekg.server.params import ParameterError, text, whole_number
@@ -50,10 +51,15 @@ def _params_only(call: Callable[[Mapping[str, str]], Answer]) -> Callable[[Analy
 
 
 class Analyses:
-    """Answers analysis jobs for one knowledge graph; its projection is built on first use."""
+    """Answers analysis jobs for one knowledge graph; its projection is built on first use.
 
-    def __init__(self, kg: KnowledgeGraph) -> None:
+    With ``run`` (a remote store's, under ``--store``) the analyses read their
+    projection through it; the explorer pages still read ``kg``.
+    """
+
+    def __init__(self, kg: KnowledgeGraph, run: Run | None = None) -> None:
         self.kg = kg
+        self.run = run
         self._routes: dict[str, Callable[[AnalysisJob], Answer]] = {
             "chains": _params_only(self._chains),
             "chokepoints": _params_only(self._chokepoints),
@@ -69,7 +75,10 @@ class Analyses:
     @property
     def projection(self) -> Projection:
         """The network projection the analyses read, built once per graph."""
-        return self.kg.cached(project)
+        return self.kg.cached(self._project)
+
+    def _project(self, kg: KnowledgeGraph) -> Projection:
+        return project(kg, self.run)
 
     def answer(self, job: AnalysisJob) -> Answer:
         """The whole HTTP answer to a job; bad input is 400, an unknown focus 404."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import pickle
@@ -25,14 +26,18 @@ import sys
 import tempfile
 from collections import deque
 from collections.abc import Callable, Coroutine
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import pyoxigraph as ox
 
 from rarekg.kg import KnowledgeGraph
 from rarekg.server.execute import Answer, QueryJob, Reshape, answer, reshape
 from rarekg.settings import Settings, format_size
+
+if TYPE_CHECKING:
+    from rarekg.analysis.projection import Run
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +73,7 @@ def _over_memory(limit: int) -> Answer:
     )
 
 
-def worker_main(role: str, source: str, memory: int) -> None:
+def worker_main(role: str, source: str, settings: Settings) -> None:
     """Cap this process's memory, get ready for its role, then answer jobs from stdin.
 
     Roles: ``query`` holds a store loaded from the dump ``source`` (none when it is
@@ -76,10 +81,11 @@ def worker_main(role: str, source: str, memory: int) -> None:
     knowledge graph of the data root ``source`` and answers analyses and pages.
     Standard output is kept for the answers; anything else printed goes to stderr.
     """
+    memory = settings.worker_memory
     resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
     jobs, answers = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
-    handle = _handler(role, source)
+    handle = _handler(role, source, settings)
     _write(answers, _READY)
     while (job := _read(jobs)) is not None:
         try:
@@ -91,7 +97,17 @@ def worker_main(role: str, source: str, memory: int) -> None:
         _write(answers, result)
 
 
-def _handler(role: str, source: str) -> Callable[[object], Answer]:
+def _remote_run(kg: KnowledgeGraph, settings: Settings) -> Run | None:
+    """How the analyses read the remote store of ``--store``; ``None`` without one."""
+    if not settings.store:
+        return None
+    from rarekg.remote import RemoteStore, select_through
+
+    store = RemoteStore(settings.store, kg.graph_names, settings.max_store_answer, settings.dataset)
+    return select_through(store, settings.timeout)
+
+
+def _handler(role: str, source: str, settings: Settings) -> Callable[[object], Answer]:
     if role == ANALYSIS:
         # Queries come first: the analyses (and warming up after a restart) yield the CPU.
         os.nice(_ANALYSIS_NICENESS)
@@ -99,7 +115,8 @@ def _handler(role: str, source: str) -> Callable[[object], Answer]:
         from rarekg.kg import load
         from rarekg.server.analyses import Analyses, AnalysisJob
 
-        analyses = Analyses(load(source or None))
+        kg = load(source or None)
+        analyses = Analyses(kg, _remote_run(kg, settings))
         analyses.warm()
 
         def analyse(job: object) -> Answer:
@@ -170,7 +187,7 @@ class _Worker:
             "rarekg.server.workers",
             role,
             source,
-            str(settings.worker_memory),
+            json.dumps(asdict(settings)),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
@@ -329,5 +346,20 @@ def _timeout(seconds: float, why: str) -> Answer:
     return Answer.error(503, f"{why}: time limit {seconds:g} s exceeded")
 
 
+def _settings(text: str) -> Settings:
+    """The server's settings, as sent to a worker in JSON (which has lists for tuples).
+
+    Examples:
+        >>> given = Settings(service_hosts=("example.org",))
+        >>> _settings(json.dumps(asdict(given))) == given
+        True
+    """
+    given: dict[str, Any] = {
+        name: tuple(value) if isinstance(value, list) else value
+        for name, value in json.loads(text).items()
+    }
+    return Settings(**given)
+
+
 if __name__ == "__main__":
-    worker_main(sys.argv[1], sys.argv[2], int(sys.argv[3]))
+    worker_main(sys.argv[1], sys.argv[2], _settings(sys.argv[3]))
