@@ -97,3 +97,10 @@ def test_a_kind_filter_picks_among_namesakes(kg: KnowledgeGraph) -> None:
     assert projection.resolve("China", ["country"]) == str(RKR.China)
     with pytest.raises(AnalysisInputError, match="of type country"):
         projection.resolve("Dy", ["country"])
+
+
+def test_case_tells_apart_what_folding_merges(resolver: Resolver) -> None:
+    assert resolver.resolve("Eu") == str(RKR.Europium)
+    assert resolver.resolve("EU") == str(RKR.EuropeanUnion)
+    with pytest.raises(ResolveError, match="ambiguous"):
+        resolver.resolve("eu")

@@ -104,12 +104,14 @@ class Resolver:
     ) -> None:
         self._names: dict[str, list[str]] = {}
         self._exact: dict[str, set[str]] = defaultdict(set)
+        self._cased: dict[str, set[str]] = defaultdict(set)
         self._squashed: dict[str, set[str]] = defaultdict(set)
         for node, given in names.items():
             own = list(dict.fromkeys([*given, local_name(node)]))
             self._names[node] = own
             for name in own:
                 self._exact[name.casefold()].add(node)
+                self._cased[name].add(node)
                 self._squashed[_squash(name)].add(node)
         self._labels = (
             dict(labels) if labels is not None else {n: ns[0] for n, ns in self._names.items()}
@@ -196,6 +198,9 @@ class Resolver:
         for step, finding in enumerate(steps):  # each step computed only when reached
             found = finding()
             kept = usable(found)
+            if len(kept) > 1 and step == 0:
+                # Case tells apart what folding merges: "Eu" is europium, "EU" the Union.
+                kept = usable(self._cased.get(wanted, ())) or kept
             if len(kept) == 1:
                 return kept.pop()
             if kept:
