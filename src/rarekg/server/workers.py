@@ -1,11 +1,11 @@
-"""Killable query workers: processes that each hold a copy of the store.
+"""Killable query workers: processes that each open the built store read-only.
 
 pyoxigraph cannot cancel a running query, so queries run in worker processes. A
 query that outlives its time limit has its worker killed (the runaway work stops
 with it) and a fresh worker takes its place, while the other workers keep serving.
-Each worker loads the store from an N-Quads dump the pool writes once at start, in a
-folder named after the server's process so that a later server can remove the folders
-of servers that were killed before they could clean up.
+Every worker opens the store the server opened (:mod:`rarekg.build`), read-only: one
+copy on disk, shared through the page cache, nothing written anywhere, and a fresh
+worker is ready as soon as its interpreter is.
 
 Each worker's memory is capped by the OS (``RLIMIT_DATA``): a query that needs more
 fails inside the worker, and the client is told which limit it met.
@@ -19,13 +19,10 @@ import logging
 import os
 import pickle
 import resource
-import shutil
 import struct
 import sys
-import tempfile
 from collections import deque
 from collections.abc import Callable
-from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
@@ -40,7 +37,6 @@ _READY = "ready"
 QUERY, ANALYSIS = "query", "analysis"
 _ANALYSIS_NICENESS = 10
 _LENGTH = struct.Struct("!Q")
-_FOLDER_PREFIX = "rarekg-workers-"
 # What the Rust allocator prints before it aborts a worker that met its memory limit.
 _OUT_OF_MEMORY = b"memory allocation of"
 _STDERR_TAIL = 4096
@@ -68,18 +64,19 @@ def _over_memory(limit: int) -> Answer:
     )
 
 
-def worker_main(role: str, source: str, memory: int) -> None:
+def worker_main(role: str, location: str, memory: int, root: str) -> None:
     """Cap this process's memory, get ready for its role, then answer jobs from stdin.
 
-    Roles: ``query`` holds a store loaded from the dump ``source`` (none when it is
-    ``""``: it then only reads remote stores' answers); ``analysis`` loads the
-    knowledge graph of the data root ``source`` and answers analyses and pages.
-    Standard output is kept for the answers; anything else printed goes to stderr.
+    Roles: ``query`` opens the built store at ``location`` read-only (none when it is
+    ``""``: it then only reads remote stores' answers); ``analysis`` opens the
+    knowledge graph of the data root ``root`` from the same store and answers analyses
+    and pages. Standard output is kept for the answers; anything else printed goes to
+    stderr.
     """
     resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
     jobs, answers = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
-    handle = _handler(role, source)
+    handle = _handler(role, location, root)
     _write(answers, _READY)
     while (job := _read(jobs)) is not None:
         try:
@@ -91,15 +88,15 @@ def worker_main(role: str, source: str, memory: int) -> None:
         _write(answers, result)
 
 
-def _handler(role: str, source: str) -> Callable[[object], Answer]:
+def _handler(role: str, location: str, root: str) -> Callable[[object], Answer]:
     if role == ANALYSIS:
         # Queries come first: the analyses (and warming up after a restart) yield the CPU.
         os.nice(_ANALYSIS_NICENESS)
         # Only this worker imports the analysis and viz layers (and builds the graph).
-        from rarekg.kg import load
+        from rarekg.kg import open_built
         from rarekg.server.analyses import Analyses, AnalysisJob
 
-        analyses = Analyses(load(source or None))
+        analyses = Analyses(open_built(root or None, location))
         analyses.warm()
 
         def analyse(job: object) -> Answer:
@@ -107,9 +104,7 @@ def _handler(role: str, source: str) -> Callable[[object], Answer]:
             return analyses.answer(job)
 
         return analyse
-    store = ox.Store()
-    if source:
-        store.bulk_load(path=source, format=ox.RdfFormat.N_QUADS)
+    store = ox.Store.read_only(location) if location else ox.Store()
 
     def query(job: object) -> Answer:
         if isinstance(job, Reshape):
@@ -118,36 +113,6 @@ def _handler(role: str, source: str) -> Callable[[object], Answer]:
         return answer(store, job)
 
     return query
-
-
-def remove_stale_folders(parent: Path) -> list[Path]:
-    """Remove the dump folders of servers that are no longer running; return them.
-
-    Examples:
-        >>> import tempfile
-        >>> with tempfile.TemporaryDirectory() as tmp:
-        ...     dead = Path(tmp, _FOLDER_PREFIX + "999999999-x"); dead.mkdir()
-        ...     alive = Path(tmp, f"{_FOLDER_PREFIX}{os.getpid()}-y"); alive.mkdir()
-        ...     [p.name for p in remove_stale_folders(Path(tmp))], alive.exists()
-        (['rarekg-workers-999999999-x'], True)
-    """
-    removed = []
-    for folder in parent.glob(_FOLDER_PREFIX + "*"):
-        owner = folder.name.removeprefix(_FOLDER_PREFIX).split("-")[0]
-        if owner.isascii() and owner.isdigit() and not _running(int(owner)):
-            shutil.rmtree(folder, ignore_errors=True)
-            removed.append(folder)
-    return removed
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return pid < 2**22  # another user's live process; an absurd pid is no process
-    return True
 
 
 class _Worker:
@@ -163,14 +128,15 @@ class _Worker:
         self._drain = asyncio.get_running_loop().create_task(self._read_stderr())
 
     @classmethod
-    async def start(cls, role: str, source: str, settings: Settings) -> _Worker:
+    async def start(cls, role: str, location: str, root: str, settings: Settings) -> _Worker:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
             "rarekg.server.workers",
             role,
-            source,
+            location,
             str(settings.worker_memory),
+            root,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
@@ -223,9 +189,10 @@ class _Worker:
 class WorkerPool:
     """A fixed number of workers of one role; each job gets one worker to itself.
 
-    Query workers each hold a copy of the knowledge graph's store (none when ``kg`` is
-    ``None``: a remote store serves the queries and the workers only read its
-    answers). Analysis workers each load the knowledge graph of ``kg``'s data root.
+    Query workers each open the knowledge graph's built store read-only (none when
+    ``kg`` is ``None``: a remote store serves the queries and the workers only read its
+    answers). Analysis workers each open the knowledge graph of ``kg``'s data root from
+    the same store.
     """
 
     def __init__(self, kg: KnowledgeGraph | None, settings: Settings, *, role: str = QUERY) -> None:
@@ -234,29 +201,20 @@ class WorkerPool:
         self.role = role
         self.size = settings.analysis_workers if role == ANALYSIS else settings.workers
         self.timeout = settings.timeout
-        self._folder: tempfile.TemporaryDirectory[str] | None = None
-        self._source = ""
+        self._location = str(kg.location) if kg is not None and kg.location else ""
+        self._root = str(kg.artefacts.root) if kg is not None else ""
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._workers: set[_Worker] = set()
         self._spawning: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
-        """Write what the workers load and start every worker; return when all are ready."""
+        """Start every worker; return when all are ready."""
         if self.role == ANALYSIS:
-            assert self.kg is not None, "analysis workers need the knowledge graph's root"
-            self._source = str(self.kg.artefacts.root)
-        elif self.kg is not None:
-            temp = Path(tempfile.gettempdir())
-            for folder in remove_stale_folders(temp):
-                log.info("removed %s, left by a server that is no longer running", folder)
-            self._folder = tempfile.TemporaryDirectory(prefix=f"{_FOLDER_PREFIX}{os.getpid()}-")
-            dump = Path(self._folder.name) / "store.nq"
-            self.kg.store.dump(dump, format=ox.RdfFormat.N_QUADS)
-            self._source = str(dump)
+            assert self.kg is not None, "analysis workers need the knowledge graph"
         await asyncio.gather(*(self._spawn() for _ in range(self.size)))
 
     async def _spawn(self) -> None:
-        worker = await _Worker.start(self.role, self._source, self.settings)
+        worker = await _Worker.start(self.role, self._location, self._root, self.settings)
         self._workers.add(worker)
         try:
             if await worker.receive() != _READY:
@@ -304,7 +262,7 @@ class WorkerPool:
         return result
 
     async def close(self) -> None:
-        """Stop every worker and remove the dump."""
+        """Stop every worker."""
         for task in list(self._spawning):
             task.cancel()
         stopping = list(self._workers)
@@ -312,9 +270,6 @@ class WorkerPool:
             worker.kill()
         await asyncio.gather(*(worker.process.wait() for worker in stopping))
         self._workers.clear()
-        if self._folder is not None:
-            self._folder.cleanup()
-            self._folder = None
 
 
 def _timeout(seconds: float, why: str) -> Answer:
@@ -322,4 +277,4 @@ def _timeout(seconds: float, why: str) -> Answer:
 
 
 if __name__ == "__main__":
-    worker_main(sys.argv[1], sys.argv[2], int(sys.argv[3]))
+    worker_main(sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4])
