@@ -7,18 +7,18 @@ import tempfile
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 from click.testing import CliRunner
-from starlette.testclient import TestClient
 
 import rarekg
-from rarekg.build import Manifest, Progress
+from rarekg.build import Manifest, Progress, default_store_dir
 from rarekg.cli import main
 from rarekg.kg import KnowledgeGraph
 from rarekg.namespaces import graph_iri
-from rarekg.server.app import create_app
-from rarekg.settings import Settings
+from rarekg.paths import find_artefacts
 from rarekg.store import LoadError
+from servers import children, rarekg_server
 
 PREFIXES = "@prefix rkr: <https://w3id.org/rarekg/resource/> .\n"
 PREFIXES += "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
@@ -123,18 +123,13 @@ def test_a_slow_step_is_announced_and_a_quick_one_is_not() -> None:
     assert len(said) == 2
 
 
-def _workers_of(pid: int) -> list[int]:
-    """The worker processes started by any thread of ``pid`` (the app runs in a thread)."""
-    found = []
-    kids = [
-        c
-        for task in Path(f"/proc/{pid}/task").iterdir()
-        for c in (task / "children").read_text().split()
-    ]
-    for child in kids:
+def _workers_of(pid: int) -> dict[int, list[bytes]]:
+    """The worker processes of a server, with their command lines."""
+    found = {}
+    for child in children(pid):
         command = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
         if b"rarekg.server.workers" in command:
-            found.append(int(child))
+            found[child] = command
     return found
 
 
@@ -148,32 +143,23 @@ def _open_files(pid: int) -> list[str]:
     return files
 
 
-def test_workers_open_the_built_store_read_only_and_write_no_dump(
-    fixture_kg: KnowledgeGraph,
-) -> None:
-    assert fixture_kg.location is not None
-    # Earlier servers dumped the store for each worker into such a folder of theirs.
-    dumps = f"rarekg-workers-{os.getpid()}-*"
-    temp = Path(tempfile.gettempdir())
-    settings = Settings(workers=2, allowed_hosts=("testserver",), cache_bytes=0, timeout=300)
-    with TestClient(create_app(fixture_kg, settings)) as client:
-        for _ in range(2):
-            answer = client.post(
-                "/sparql",
-                content="ASK { rkr:Dysprosium a rkg:ChemicalElement }",
-                headers={"Content-Type": "application/sparql-query"},
-            )
-            assert answer.json()["boolean"] is True
-        assert client.get("/api/chokepoints?top=1").status_code == 200  # the analysis worker
-        workers = _workers_of(os.getpid())
+def test_workers_open_the_built_store_read_only_and_write_no_dump(fixture_root: Path) -> None:
+    folder = default_store_dir(find_artefacts(fixture_root))
+    with rarekg_server("--workers", "2", root=fixture_root) as (base, server):
+        answer = httpx.post(
+            base + "/sparql",
+            content="ASK { rkr:Dysprosium a rkg:ChemicalElement }",
+            headers={"Content-Type": "application/sparql-query"},
+        )
+        assert answer.json()["boolean"] is True
+        workers = _workers_of(server.pid)
         assert len(workers) == 3, "two query workers and one analysis worker"
-        for worker in workers:
-            command = Path(f"/proc/{worker}/cmdline").read_bytes().split(b"\0")
-            assert str(fixture_kg.location).encode() in command
-        reading = [
-            w
-            for w in workers
-            if any(f.startswith(str(fixture_kg.location)) for f in _open_files(w))
-        ]
-        assert reading, "a worker that answered has the store's files open"
-        assert not list(temp.glob(dumps))
+        manifest = Manifest.read(folder)
+        assert manifest is not None, "the server built the store of its data root"
+        store = str(folder / manifest.generation)
+        for command in workers.values():
+            assert store.encode() in command
+        reading = [w for w in workers if any(f.startswith(store) for f in _open_files(w))]
+        assert reading, "the workers have the store's own files open"
+        # Earlier servers dumped the store for each worker into such a folder of theirs.
+        assert not list(Path(tempfile.gettempdir()).glob(f"rarekg-workers-{server.pid}-*"))
