@@ -13,7 +13,6 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -26,13 +25,10 @@ ASK = "ASK { rkr:Dysprosium a rkg:ChemicalElement }"
 CROSS_COUNT = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 pytestmark = pytest.mark.slow
 
-STALE = Path("/tmp/rarekg-workers-999999999-left-by-a-killed-server")
-
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[tuple[str, int]]:
-    """A server with small limits, started after a killed server left its folder behind."""
-    STALE.mkdir(exist_ok=True)
+    """A server with small limits."""
     args = [
         *("--workers", "2", "--timeout", "20", "--read-timeout", "2"),
         *("--worker-memory", "600MiB", "--max-answer-bytes", "256KiB"),
@@ -65,11 +61,6 @@ def error_of(response: httpx.Response) -> str:
     assert response.headers["content-type"] == "application/json"
     message: str = response.json()["error"]
     return message
-
-
-def test_a_killed_servers_worker_folder_is_removed_at_start(served: tuple[str, int]) -> None:
-    assert not STALE.exists()
-    assert list(Path("/tmp").glob(f"rarekg-workers-{served[1]}-*")), "our own folder is there"
 
 
 # --- row 1: bodies, answers and the cache are bounded in bytes ------------------------------

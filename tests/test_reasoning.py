@@ -9,7 +9,7 @@ import pytest
 
 import rarekg
 from rarekg.kg import KnowledgeGraph
-from rarekg.reason import InconsistentOntology
+from rarekg.reason import INFERRED_NODE, InconsistentOntology
 
 INFERRED = "<https://w3id.org/rarekg/graph/inferred>"
 
@@ -17,6 +17,10 @@ INFERRED = "<https://w3id.org/rarekg/graph/inferred>"
 def inferred(kg: KnowledgeGraph, pattern: str) -> bool:
     rows = kg.query(f"SELECT * WHERE {{ GRAPH {INFERRED} {{ {pattern} }} }} LIMIT 1")
     return bool(rows)
+
+
+def inferred_quads(kg: KnowledgeGraph) -> set[str]:
+    return {str(q) for q in kg.store.quads_for_pattern(None, None, None, INFERRED_NODE)}
 
 
 def test_defined_classes_are_classified(fixture_kg: KnowledgeGraph) -> None:
@@ -62,7 +66,29 @@ def test_second_load_uses_the_cache_and_runs_no_java(
     monkeypatch.setattr(owlready2, "sync_reasoner_hermit", no_java)
     second = rarekg.load(fixture_root)
     assert second.reasoning is not None and second.reasoning.from_cache
-    assert sorted(map(str, second.reasoning.triples)) == sorted(map(str, first.reasoning.triples))
+    assert inferred_quads(second) == inferred_quads(first)
+
+
+def test_new_observations_run_no_java(
+    fixture_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HermiT sees only the skeleton, which new observations leave as it was."""
+    monkeypatch.setenv("RAREKG_CACHE", str(tmp_path / "fresh-cache"))
+    first = rarekg.load(fixture_root)
+    assert first.reasoning is not None and not first.reasoning.from_cache
+
+    def no_java(*args: object, **kwargs: object) -> None:
+        raise AssertionError("HermiT ran although only observations changed")
+
+    monkeypatch.setattr(owlready2, "sync_reasoner_hermit", no_java)
+    (fixture_root / "graph" / "more.ttl").write_text(
+        "@prefix rkg: <https://w3id.org/rarekg/ontology#> .\n"
+        "@prefix rkr: <https://w3id.org/rarekg/resource/> .\n"
+        "rkr:obs-more a rkg:TradeFlowObservation ; rkg:exporter rkr:China ; rkg:value 1.0 .\n"
+    )
+    again = rarekg.load(fixture_root)
+    assert again.reasoning is not None and not again.reasoning.from_cache, "the rules ran"
+    assert inferred(again, "rkr:Dysprosium a rkg:ControlledItem")
 
 
 def test_changed_input_invalidates_the_cache(fixture_root: Path) -> None:

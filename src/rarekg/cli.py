@@ -28,9 +28,10 @@ from rarekg.analysis import (
 from rarekg.analysis.chains import DEFAULT_LIMIT, DEFAULT_MAX_LENGTH, LIMIT_BOUND, MAX_LENGTH_BOUND
 from rarekg.analysis.chokepoints import DEFAULT_TOP, TOP_BOUND
 from rarekg.analysis.projection import dataset_horizon
+from rarekg.build import STORE_DIR_ENV, to_stderr
 from rarekg.export import EXPORTERS, export
 from rarekg.formats import FORMATS, RESULTS, by_name, kind_of, serialize
-from rarekg.kg import QueryError, load
+from rarekg.kg import KnowledgeGraph, QueryError, build_store, load
 from rarekg.paths import find_artefacts
 from rarekg.queries import (
     LibraryQuery,
@@ -39,6 +40,7 @@ from rarekg.queries import (
     run_library_query,
 )
 from rarekg.settings import MIB, Settings, format_size, parse_size
+from rarekg.store import LoadError
 from rarekg.validate import validate
 from rarekg.viz.network import DEFAULT_DEPTH, MAX_DEPTH
 
@@ -101,7 +103,51 @@ def validate_command(obj: dict[str, Path | None], fmt: str) -> None:
     sys.exit(0 if report.conforms else 1)
 
 
-# --- analysis: chains, chokepoints, simulate, exposure, export -----------------------------
+# --- the store: build, and loading for every other command -------------------------------
+
+
+def _load(obj: dict[str, Path | None], store_dir: Path | None = None) -> KnowledgeGraph:
+    """The knowledge graph, its store built first when an input changed (progress on stderr).
+
+    A file that cannot be read or parsed is reported as file:line:column.
+    """
+    try:
+        return load(obj["root"], store_path=store_dir, echo=to_stderr)
+    except LoadError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@main.command("build")
+@click.option(
+    "--store-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar=STORE_DIR_ENV,
+    default=None,
+    help=f"Folder of the store (default: ${STORE_DIR_ENV}, which every command reads, "
+    "else one per data root under the cache folder).",
+)
+@click.option("--fresh", is_flag=True, help="Rebuild every graph and reason afresh.")
+@click.pass_obj
+def build_command(obj: dict[str, Path | None], store_dir: Path | None, fresh: bool) -> None:
+    """Build the on-disk store from the files; only what changed since the last build.
+
+    Each changed file is bulk-loaded into its named graph, then the inferred graph is
+    made; a build that fails leaves the previous store as it was. serve, query and the
+    analyses build implicitly; this command does it ahead of time.
+    """
+    try:
+        opened = build_store(obj["root"], store_path=store_dir, use_cache=not fresh, echo=to_stderr)
+    except LoadError as error:
+        raise click.ClickException(str(error)) from None
+    if not opened.built:
+        click.echo(f"up to date: {opened.path}")
+        return
+    loaded = [name.rsplit("/", 1)[-1] for name in opened.manifest.rebuilt]
+    how = "from the cache" if opened.reasoning.from_cache else "by the reasoner"
+    click.echo(f"built {opened.path}: loaded {', '.join(loaded) or 'no graph'}; inferred {how}")
+
+
+# --- analysis: chains, chokepoints, simulate, exposure, export ----------------------------
 
 
 def _analysis_output(call: Callable[[], R], fmt: str, text: Callable[[R], str]) -> None:
@@ -147,7 +193,7 @@ def chains_command(
 
     Each relation is shown with its sources. Example: rarekg chains Dy "wind energy".
     """
-    kg = load(obj["root"])
+    kg = _load(obj)
     _analysis_output(lambda: chains_report(kg, source, target, max_length, limit), fmt, chains_text)
 
 
@@ -164,7 +210,7 @@ def chains_command(
 @click.pass_obj
 def chokepoints_command(obj: dict[str, Path | None], top: int, on: str | None, fmt: str) -> None:
     """Rank the chokepoints of the supply chain, with the measures and evidence behind each."""
-    kg = load(obj["root"])
+    kg = _load(obj)
     _analysis_output(lambda: chokepoints_report(kg, top=top, on=on), fmt, chokepoints_text)
 
 
@@ -188,7 +234,7 @@ def simulate_command(
     obj: dict[str, Path | None], restrict: str, items: str | None, on: str | None, fmt: str
 ) -> None:
     """Model what an export restriction by COUNTRY cuts, and who is exposed (modelled)."""
-    kg = load(obj["root"])
+    kg = _load(obj)
     names = None if items is None else items.split(",")
     _analysis_output(lambda: simulate_report(kg, restrict, names, on=on), fmt, simulate_text)
 
@@ -223,7 +269,7 @@ def exposure_command(obj: dict[str, Path | None], bom: Path, on: str | None, fmt
         data = bom.read_bytes()
     except OSError as error:
         raise click.UsageError(f"cannot read {bom}: {error.strerror}") from None
-    kg = load(obj["root"])
+    kg = _load(obj)
     writer = _EXPOSURE_WRITERS.get(fmt, exposure_text)
     _analysis_output(lambda: exposure_report(kg, data, on=on), fmt, writer)
 
@@ -250,7 +296,7 @@ def export_command(obj: dict[str, Path | None], fmt: str, output: Path) -> None:
     """Write the graph, or its network projection, to a file."""
     if not output.parent.is_dir():
         raise click.UsageError(f"no such folder: {output.parent}")
-    export(load(obj["root"]), fmt, output)
+    export(_load(obj), fmt, output)
     click.echo(f"wrote {output}")
 
 
@@ -310,7 +356,7 @@ def serve_command(obj: dict[str, Path | None], /, **options: Any) -> None:
     from rarekg.server.app import serve
 
     given = {name: value for name, value in options.items() if value is not None}
-    serve(load(obj["root"]), Settings(**given))
+    serve(_load(obj), Settings(**given))
 
 
 @main.command("load")
@@ -366,9 +412,7 @@ def load_command(
 
     try:
         target = graph_store or graph_store_url(store)
-        sent = push(
-            load(obj["root"]), target, timeout=timeout, part_size=part_size, progress=progress
-        )
+        sent = push(_load(obj), target, timeout=timeout, part_size=part_size, progress=progress)
     except RemoteStoreError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"pushed {sum(sent.values())} triples in {len(sent)} graphs to {shown(target)}")
@@ -440,7 +484,7 @@ def query_command(
             target = Path(query)
         else:
             target = query
-        results = run_library_query(load(obj["root"]), target, values)
+        results = run_library_query(_load(obj), target, values)
         kind = kind_of(results)
         output = by_name(fmt or ("table" if kind == RESULTS else "turtle"), kind)
         click.echo(serialize(results, output), nl=False)
@@ -482,7 +526,7 @@ def viz_command(obj: dict[str, Path | None], output: Path, focus: str | None, de
     from rarekg.viz import FocusNotFound, write_page
 
     try:
-        written = write_page(load(obj["root"]), output, focus=focus, depth=depth)
+        written = write_page(_load(obj), output, focus=focus, depth=depth)
     except FocusNotFound as error:
         _fail(str(error))
     click.echo(f"wrote {written}")

@@ -17,11 +17,12 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
+from rarekg.build import Manifest, OpenStore, build, default_store_dir
 from rarekg.namespaces import INFERRED_GRAPH, PREFIXES
 from rarekg.paths import Artefacts, cache_dir, find_artefacts
-from rarekg.reason import Reasoning, reason
+from rarekg.reason import Reasoning
 from rarekg.sparql_text import declares_dataset
-from rarekg.store import GraphList, QueryResults, SourceFile, as_dataset, load_into, new_store
+from rarekg.store import GraphList, QueryResults, SourceFile, as_dataset
 
 log = logging.getLogger(__name__)
 
@@ -124,13 +125,18 @@ class KnowledgeGraph:
     """The knowledge graph: an Oxigraph store holding one named graph per source file.
 
     The default graph of every query is the union of all named graphs, the inferred
-    graph included.
+    graph included. The store is the built one on disk, opened read-only; ``location``
+    is its folder, for other processes (the server's workers) to open too.
     """
 
     store: ox.Store
     artefacts: Artefacts
     sources: list[SourceFile]
     reasoning: Reasoning | None
+    location: Path | None = None
+    manifest: Manifest | None = None
+    #: Keeps the built store's generation from removal while this graph is in use.
+    _hold: object = field(default=None, repr=False, compare=False)
     _made: dict[Callable[..., Any], Any] = field(default_factory=dict, repr=False, compare=False)
 
     def cached(self, make: Callable[[KnowledgeGraph], T]) -> T:
@@ -201,33 +207,74 @@ class KnowledgeGraph:
         return rows
 
 
+def build_store(
+    root: str | Path | None = None,
+    *,
+    store_path: str | Path | None = None,
+    use_cache: bool = True,
+    echo: Callable[[str], None] | None = None,
+) -> OpenStore:
+    """Build the on-disk store of ``root`` when an input changed, and open it read-only.
+
+    Each changed file is bulk-loaded into its named graph, then the inferred graph is
+    made (:func:`rarekg.build.build`); an unchanged store is only opened.
+
+    Args:
+        root: folder holding ``ontology/``, ``graph/``, ``queries/``; found by
+            :func:`rarekg.paths.find_artefacts` when omitted.
+        store_path: the store folder (default: :func:`rarekg.build.default_store_dir`).
+        use_cache: reuse the built store and the reasoner's cache; ``False`` builds
+            every graph afresh and runs the reasoner.
+        echo: where to announce build steps that take more than a moment.
+
+    Raises:
+        rarekg.store.LoadError: a file is missing or malformed (the store is unchanged).
+        rarekg.reason.InconsistentOntology: the reasoner found a contradiction.
+    """
+    artefacts = find_artefacts(root)
+    folder = Path(store_path) if store_path is not None else default_store_dir(artefacts)
+    return build(
+        source_files(artefacts),
+        artefacts.queries_dir / "rules",
+        folder,
+        reuse=use_cache,
+        cache=cache_dir() if use_cache else None,
+        echo=echo,
+    )
+
+
 def load(
     root: str | Path | None = None,
     *,
     store_path: str | Path | None = None,
     use_cache: bool = True,
+    echo: Callable[[str], None] | None = None,
 ) -> KnowledgeGraph:
-    """Load the ontology and the curated graph, reason, and return the knowledge graph.
+    """Return the reasoned knowledge graph, its store built first when an input changed.
 
-    Args:
-        root: folder holding ``ontology/``, ``graph/``, ``queries/``; found by
-            :func:`rarekg.paths.find_artefacts` when omitted.
-        store_path: keep the store on disk there instead of in memory.
-        use_cache: take the inferred graph from the cache when the inputs are unchanged.
-
-    Raises:
-        rarekg.store.LoadError: a file is missing or malformed (nothing is loaded).
-        rarekg.reason.InconsistentOntology: the reasoner found a contradiction.
+    Takes the arguments of :func:`build_store`, and raises what it raises.
     """
     artefacts = find_artefacts(root)
-    sources = source_files(artefacts)
-    store = new_store(store_path)
-    count = load_into(store, sources)
-    log.info("loaded %d quads from %d files", count, len(sources))
-    reasoning = reason(
-        store,
-        sources,
-        artefacts.queries_dir / "rules",
-        cache_dir() if use_cache else None,
+    opened = build_store(artefacts.root, store_path=store_path, use_cache=use_cache, echo=echo)
+    return KnowledgeGraph(
+        opened.store,
+        artefacts,
+        source_files(artefacts),
+        opened.reasoning,
+        opened.path,
+        opened.manifest,
+        opened,
     )
-    return KnowledgeGraph(store, artefacts, sources, reasoning)
+
+
+def open_built(root: str | Path | None, location: str | Path) -> KnowledgeGraph:
+    """Open, read-only, the store another process built at ``location`` for ``root``.
+
+    For the server's worker processes: they read exactly the store the server opened,
+    and check and build nothing.
+    """
+    artefacts = find_artefacts(root)
+    store = ox.Store.read_only(str(location))
+    return KnowledgeGraph(
+        store, artefacts, source_files(artefacts), Reasoning(True, None), Path(location)
+    )

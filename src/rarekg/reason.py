@@ -6,7 +6,8 @@ nodes and 0.7 s as a SPARQL rule (measured on this project's graph). Property en
 (sub-properties, so ``rkg:directlyDependsOn``; inverses; the transitive closure of
 ``rkg:dependsOn``) are SPARQL rules in ``queries/rules/``, run in Oxigraph's engine.
 Everything inferred goes into the named graph ``.../graph/inferred``, and is cached
-under a key derived from the input files so that a second start runs no Java.
+under a key derived from the input files so that a second start runs no Java
+(:mod:`rarekg.build` keys it and keeps it in the built store).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,18 +28,34 @@ from rarekg.store import GraphList, SourceFile, graph_nodes
 
 log = logging.getLogger(__name__)
 
-_INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
+INFERRED_NODE = ox.NamedNode(str(INFERRED_GRAPH))
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
-#: What HermiT is not given: observations and sources (the bulk of the graph, and
-#: nothing a defined class needs) and the provenance links pointing at them.
+#: Drops from the inferred graph what a file asserts already.
+_DROP_ASSERTED = f"""
+DELETE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }}
+WHERE {{
+  GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }}
+  FILTER EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{INFERRED_GRAPH}>) }}
+}}
+"""
+
+#: The classes whose members HermiT is not given: every kind of observation, and the
+#: sources (the bulk of the graph, and nothing a defined class needs). The provenance
+#: links pointing at them are left out too.
+_LEFT_OUT_CLASSES = """SELECT DISTINCT ?class WHERE {
+  { ?class rdfs:subClassOf* rkg:Observation } UNION { VALUES ?class { rkg:Source } }
+}"""
+
+#: What HermiT is given. MINUS finds the left-out members once (Oxigraph evaluates it
+#: as a hash anti-join); a per-triple ``FILTER NOT EXISTS`` took 33 s at 10^4
+#: observations on disk, and with ``a/rdfs:subClassOf*`` in it grew with their square.
 _SKELETON_QUERY = """
-CONSTRUCT { ?s ?p ?o } WHERE {
+CONSTRUCT {{ ?s ?p ?o }} WHERE {{
   ?s ?p ?o .
-  FILTER NOT EXISTS { ?s a/rdfs:subClassOf* rkg:Observation }
-  FILTER NOT EXISTS { ?s a rkg:Source }
   FILTER (?p != prov:wasDerivedFrom)
-}
+  MINUS {{ ?s a ?class VALUES ?class {{ {classes} }} }}
+}}
 """
 
 
@@ -61,19 +78,15 @@ class InconsistentOntology(Exception):
 
 @dataclass(frozen=True)
 class Reasoning:
-    """The inferred graph and how it was obtained."""
+    """How the inferred graph was obtained.
 
-    triples: list[ox.Triple]
+    Attributes:
+        from_cache: no reasoner ran: the graph came from the cache or a store built before.
+        cache_file: the cache file read or written, if any.
+    """
+
     from_cache: bool
     cache_file: Path | None
-
-
-def cache_key(files: Iterable[Path]) -> str:
-    """Digest of the package version and the names and bytes of the input files."""
-    digest = hashlib.sha256(__version__.encode())
-    for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:32]
 
 
 def _select(store: ox.Store, text: str, graphs: GraphList) -> ox.QuerySolutions:
@@ -92,7 +105,8 @@ def _construct(store: ox.Store, text: str, graphs: GraphList) -> ox.QueryTriples
 
 def skeleton_ntriples(store: ox.Store, graphs: GraphList) -> bytes:
     """Serialise the part of the asserted graphs HermiT needs as N-Triples."""
-    triples = _construct(store, _SKELETON_QUERY, graphs)
+    left_out = " ".join(str(row["class"]) for row in _select(store, _LEFT_OUT_CLASSES, graphs))
+    triples = _construct(store, _SKELETON_QUERY.format(classes=left_out), graphs)
     out = io.BytesIO()
     ox.serialize(triples, out, format=ox.RdfFormat.N_TRIPLES)
     return out.getvalue()
@@ -188,16 +202,47 @@ def classify(skeleton: bytes) -> set[tuple[str, str]]:
 
 def _run_rule(store: ox.Store, text: str, graphs: GraphList) -> int:
     """Add what a CONSTRUCT rule yields (and the store lacks) to the inferred graph."""
-    triples = _construct(store, text, [*graphs, _INFERRED])
-    new = [ox.Quad(t.subject, t.predicate, t.object, _INFERRED) for t in triples]
+    triples = _construct(store, text, [*graphs, INFERRED_NODE])
+    new = [ox.Quad(t.subject, t.predicate, t.object, INFERRED_NODE) for t in triples]
     store.extend(new)
     return len(new)
 
 
-def infer(store: ox.Store, sources: Sequence[SourceFile], rules_dir: Path) -> list[ox.Triple]:
-    """Compute the inferred graph from the asserted graphs of ``sources`` in ``store``.
+def classified(skeleton: bytes, cache: Path | None) -> set[tuple[str, str]]:
+    """HermiT's memberships for ``skeleton``, from ``cache`` when it was classified before.
 
-    The inferred graph is written into ``store`` and returned.
+    Keyed by the skeleton itself: new or changed observations leave it as it was, so a
+    data update runs no Java. (Blank nodes are renamed whenever a file is loaded, so the
+    key holds for the store whose unchanged graphs carry them over, not across stores.)
+
+    Raises:
+        owlready2.OwlReadyInconsistentOntologyError: HermiT found a contradiction.
+    """
+    if cache is None:
+        return classify(skeleton)
+    lines = b"\n".join(sorted(skeleton.splitlines()))
+    key = hashlib.sha256(__version__.encode() + b"\0" + lines).hexdigest()[:32]
+    path = cache / f"hermit-{key}.tsv"
+    if path.is_file():
+        pairs = (line.split("\t") for line in path.read_text("utf-8").splitlines())
+        return {(node, cls) for node, cls in pairs}
+    memberships = classify(skeleton)
+    text = "".join(f"{node}\t{cls}\n" for node, cls in sorted(memberships))
+
+    def put(temporary: Path) -> None:
+        temporary.write_text(text, "utf-8")
+
+    cache.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, put)
+    return memberships
+
+
+def infer(
+    store: ox.Store, sources: Sequence[SourceFile], rules_dir: Path, cache: Path | None = None
+) -> None:
+    """Compute the inferred graph of ``store`` from the asserted graphs of ``sources``.
+
+    ``cache`` is the folder of HermiT's cached memberships, if any.
 
     Raises:
         InconsistentOntology: HermiT found a contradiction; the clashes name the nodes.
@@ -205,13 +250,13 @@ def infer(store: ox.Store, sources: Sequence[SourceFile], rules_dir: Path) -> li
     import owlready2
 
     graphs = graph_nodes(sources)
-    store.clear_graph(_INFERRED)
+    store.clear_graph(INFERRED_NODE)
     try:
-        memberships = classify(skeleton_ntriples(store, graphs))
+        memberships = classified(skeleton_ntriples(store, graphs), cache)
     except owlready2.OwlReadyInconsistentOntologyError as error:
         raise InconsistentOntology(disjointness_clashes(store, graphs)) from error
     store.extend(
-        ox.Quad(ox.NamedNode(node), _RDF_TYPE, ox.NamedNode(cls), _INFERRED)
+        ox.Quad(ox.NamedNode(node), _RDF_TYPE, ox.NamedNode(cls), INFERRED_NODE)
         for node, cls in memberships
     )
     # Rules run in name order: sub-properties first, so that directlyDependsOn
@@ -219,48 +264,36 @@ def infer(store: ox.Store, sources: Sequence[SourceFile], rules_dir: Path) -> li
     for rule in sorted(rules_dir.glob("*.rq")):
         added = _run_rule(store, rule.read_text("utf-8"), graphs)
         log.debug("rule %s added %d triples", rule.name, added)
-    asserted = set(store.quads_for_pattern(None, None, None, None))
-    inferred = list(store.quads_for_pattern(None, None, None, _INFERRED))
-    asserted_triples = {q.triple for q in asserted if q.graph_name != _INFERRED}
-    redundant = [q for q in inferred if q.triple in asserted_triples]
-    for quad in redundant:
-        store.remove(quad)
-    return [q.triple for q in inferred if q.triple not in asserted_triples]
+    # A triple the files assert already is not inferred: drop it, in the engine (a
+    # Python set of every asserted quad would grow with the observations).
+    store.update(_DROP_ASSERTED)
 
 
 def reason(
     store: ox.Store,
     sources: Sequence[SourceFile],
     rules_dir: Path,
-    cache: Path | None,
+    cache_file: Path | None,
 ) -> Reasoning:
-    """Fill the inferred graph, from the cache when its key matches the inputs.
+    """Fill the inferred graph of ``store``, from ``cache_file`` when it exists.
 
     Args:
-        store: holds the asserted graphs of ``sources``.
-        sources: the ontology and graph files; their bytes make the cache key.
+        store: holds the asserted graphs of ``sources``; written to.
+        sources: the ontology and graph files.
         rules_dir: the SPARQL rules (``queries/rules``).
-        cache: folder for the cache, or ``None`` to reason afresh and cache nothing.
+        cache_file: the cache of this very input (its name carries the inputs' key),
+            or ``None`` to reason afresh and cache nothing; HermiT's memberships are
+            cached beside it.
     """
-    cache_file = None
-    if cache is not None:
-        inputs = [s.path for s in sources] + sorted(rules_dir.glob("*.rq"))
-        cache_file = cache / f"inferred-{cache_key(inputs)}.nt"
-        if cache_file.is_file():
-            triples = list(ox.parse(path=str(cache_file), format=ox.RdfFormat.N_TRIPLES))
-            store.clear_graph(_INFERRED)
-            store.extend(ox.Quad(t.subject, t.predicate, t.object, _INFERRED) for t in triples)
-            return Reasoning([t.triple for t in triples], True, cache_file)
-    triples = infer(store, sources, rules_dir)
+    store.clear_graph(INFERRED_NODE)
+    if cache_file is not None and cache_file.is_file():
+        store.load(path=cache_file, format=ox.RdfFormat.N_TRIPLES, to_graph=INFERRED_NODE)
+        return Reasoning(True, cache_file)
+    infer(store, sources, rules_dir, cache_file.parent if cache_file is not None else None)
     if cache_file is not None:
-        _write_cache(cache_file, triples)
-    return Reasoning(triples, False, cache_file)
 
+        def put(temporary: Path) -> None:
+            store.dump(temporary, format=ox.RdfFormat.N_TRIPLES, from_graph=INFERRED_NODE)
 
-def _write_cache(path: Path, triples: list[ox.Triple]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-
-    def put(temporary: Path) -> None:
-        ox.serialize(triples, str(temporary), format=ox.RdfFormat.N_TRIPLES)
-
-    write_atomically(path, put)
+        write_atomically(cache_file, put)
+    return Reasoning(False, cache_file)

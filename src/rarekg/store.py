@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
-from rdflib import Dataset, URIRef
+from rdflib import Dataset, Graph, URIRef
 
 from rarekg.namespaces import PREFIXES, graph_iri
 
@@ -123,12 +123,26 @@ def load_into(store: ox.Store, sources: Sequence[SourceFile]) -> int:
     return len(quads)
 
 
+class _ReadableStore(OxigraphStore):
+    """oxrdflib's store, which writes nothing when a graph that exists is named.
+
+    rdflib's ``Dataset.graph(name)`` adds the graph it names; on the built store, opened
+    read-only, adding even an existing graph would fail.
+    """
+
+    def add_graph(self, graph: Graph) -> None:
+        name = graph.identifier
+        if isinstance(name, URIRef) and self._inner.contains_named_graph(ox.NamedNode(name)):
+            return
+        super().add_graph(graph)
+
+
 def as_dataset(store: ox.Store) -> Dataset:
     """Wrap an Oxigraph store as an rdflib Dataset whose default graph is the union.
 
     The project's prefixes are bound, so rdflib-side queries may use them as well.
     """
-    dataset = Dataset(store=OxigraphStore(store=store), default_union=True)
+    dataset = Dataset(store=_ReadableStore(store=store), default_union=True)
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace, override=True)
     return dataset

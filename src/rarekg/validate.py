@@ -168,7 +168,7 @@ def owl_violations(
 ) -> list[Violation]:
     """Reason afresh with HermiT; an inconsistency names the nodes and classes involved."""
     try:
-        reason(store, sources, artefacts.queries_dir / "rules", cache=None)
+        reason(store, sources, artefacts.queries_dir / "rules", cache_file=None)
     except InconsistentOntology as error:
         if not error.clashes:
             return [Violation("owl", "consistency", str(error))]

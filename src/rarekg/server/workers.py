@@ -1,11 +1,11 @@
-"""Killable query workers: processes that each hold a copy of the store.
+"""Killable query workers: processes that each open the built store read-only.
 
 pyoxigraph cannot cancel a running query, so queries run in worker processes. A
 query that outlives its time limit has its worker killed (the runaway work stops
 with it) and a fresh worker takes its place, while the other workers keep serving.
-Each worker loads the store from an N-Quads dump the pool writes once at start, in a
-folder named after the server's process so that a later server can remove the folders
-of servers that were killed before they could clean up.
+Every worker opens the store the server opened (:mod:`rarekg.build`), read-only: one
+copy on disk, shared through the page cache, nothing written anywhere, and a fresh
+worker is ready as soon as its interpreter is.
 
 Each worker's memory is capped by the OS (``RLIMIT_DATA``): a query that needs more
 fails inside the worker, and the client is told which limit it met.
@@ -20,14 +20,11 @@ import logging
 import os
 import pickle
 import resource
-import shutil
 import struct
 import sys
-import tempfile
 from collections import deque
 from collections.abc import Callable, Coroutine
 from dataclasses import asdict
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 import pyoxigraph as ox
@@ -45,7 +42,6 @@ _READY = "ready"
 QUERY, ANALYSIS = "query", "analysis"
 _ANALYSIS_NICENESS = 10
 _LENGTH = struct.Struct("!Q")
-_FOLDER_PREFIX = "rarekg-workers-"
 # What the Rust allocator prints before it aborts a worker that met its memory limit.
 _OUT_OF_MEMORY = b"memory allocation of"
 _STDERR_TAIL = 4096
@@ -73,19 +69,20 @@ def _over_memory(limit: int) -> Answer:
     )
 
 
-def worker_main(role: str, source: str, settings: Settings) -> None:
+def worker_main(role: str, location: str, root: str, settings: Settings) -> None:
     """Cap this process's memory, get ready for its role, then answer jobs from stdin.
 
-    Roles: ``query`` holds a store loaded from the dump ``source`` (none when it is
-    ``""``: it then only reads remote stores' answers); ``analysis`` loads the
-    knowledge graph of the data root ``source`` and answers analyses and pages.
-    Standard output is kept for the answers; anything else printed goes to stderr.
+    Roles: ``query`` opens the built store at ``location`` read-only (none when it is
+    ``""``: it then only reads remote stores' answers); ``analysis`` opens the
+    knowledge graph of the data root ``root`` from the same store and answers analyses
+    and pages. Standard output is kept for the answers; anything else printed goes to
+    stderr.
     """
     memory = settings.worker_memory
     resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
     jobs, answers = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
-    handle = _handler(role, source, settings)
+    handle = _handler(role, location, root, settings)
     _write(answers, _READY)
     while (job := _read(jobs)) is not None:
         try:
@@ -107,15 +104,15 @@ def _remote_run(kg: KnowledgeGraph, settings: Settings) -> Run | None:
     return select_through(store, settings.timeout)
 
 
-def _handler(role: str, source: str, settings: Settings) -> Callable[[object], Answer]:
+def _handler(role: str, location: str, root: str, settings: Settings) -> Callable[[object], Answer]:
     if role == ANALYSIS:
         # Queries come first: the analyses (and warming up after a restart) yield the CPU.
         os.nice(_ANALYSIS_NICENESS)
         # Only this worker imports the analysis and viz layers (and builds the graph).
-        from rarekg.kg import load
+        from rarekg.kg import open_built
         from rarekg.server.analyses import Analyses, AnalysisJob
 
-        kg = load(source or None)
+        kg = open_built(root or None, location)
         analyses = Analyses(kg, _remote_run(kg, settings))
         analyses.warm()
 
@@ -124,9 +121,7 @@ def _handler(role: str, source: str, settings: Settings) -> Callable[[object], A
             return analyses.answer(job)
 
         return analyse
-    store = ox.Store()
-    if source:
-        store.bulk_load(path=source, format=ox.RdfFormat.N_QUADS)
+    store = ox.Store.read_only(location) if location else ox.Store()
 
     def query(job: object) -> Answer:
         if isinstance(job, Reshape):
@@ -135,36 +130,6 @@ def _handler(role: str, source: str, settings: Settings) -> Callable[[object], A
         return answer(store, job)
 
     return query
-
-
-def remove_stale_folders(parent: Path) -> list[Path]:
-    """Remove the dump folders of servers that are no longer running; return them.
-
-    Examples:
-        >>> import tempfile
-        >>> with tempfile.TemporaryDirectory() as tmp:
-        ...     dead = Path(tmp, _FOLDER_PREFIX + "999999999-x"); dead.mkdir()
-        ...     alive = Path(tmp, f"{_FOLDER_PREFIX}{os.getpid()}-y"); alive.mkdir()
-        ...     [p.name for p in remove_stale_folders(Path(tmp))], alive.exists()
-        (['rarekg-workers-999999999-x'], True)
-    """
-    removed = []
-    for folder in parent.glob(_FOLDER_PREFIX + "*"):
-        owner = folder.name.removeprefix(_FOLDER_PREFIX).split("-")[0]
-        if owner.isascii() and owner.isdigit() and not _running(int(owner)):
-            shutil.rmtree(folder, ignore_errors=True)
-            removed.append(folder)
-    return removed
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return pid < 2**22  # another user's live process; an absurd pid is no process
-    return True
 
 
 class _Worker:
@@ -180,13 +145,14 @@ class _Worker:
         self._drain = asyncio.get_running_loop().create_task(self._read_stderr())
 
     @classmethod
-    async def start(cls, role: str, source: str, settings: Settings) -> _Worker:
+    async def start(cls, role: str, location: str, root: str, settings: Settings) -> _Worker:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
             "rarekg.server.workers",
             role,
-            source,
+            location,
+            root,
             json.dumps(asdict(settings)),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
@@ -245,9 +211,10 @@ class _Worker:
 class WorkerPool:
     """A fixed number of workers of one role; each job gets one worker to itself.
 
-    Query workers each hold a copy of the knowledge graph's store (none when ``kg`` is
-    ``None``: a remote store serves the queries and the workers only read its
-    answers). Analysis workers each load the knowledge graph of ``kg``'s data root.
+    Query workers each open the knowledge graph's built store read-only (none when
+    ``kg`` is ``None``: a remote store serves the queries and the workers only read its
+    answers). Analysis workers each open the knowledge graph of ``kg``'s data root from
+    the same store.
     """
 
     def __init__(self, kg: KnowledgeGraph | None, settings: Settings, *, role: str = QUERY) -> None:
@@ -256,30 +223,21 @@ class WorkerPool:
         self.role = role
         self.size = settings.analysis_workers if role == ANALYSIS else settings.workers
         self.timeout = settings.timeout
-        self._folder: tempfile.TemporaryDirectory[str] | None = None
-        self._source = ""
+        self._location = str(kg.location) if kg is not None and kg.location else ""
+        self._root = str(kg.artefacts.root) if kg is not None else ""
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._workers: set[_Worker] = set()
         self._spawning: set[asyncio.Task[None]] = set()
         self._stopping: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
-        """Write what the workers load and start every worker; return when all are ready."""
+        """Start every worker; return when all are ready."""
         if self.role == ANALYSIS:
-            assert self.kg is not None, "analysis workers need the knowledge graph's root"
-            self._source = str(self.kg.artefacts.root)
-        elif self.kg is not None:
-            temp = Path(tempfile.gettempdir())
-            for folder in remove_stale_folders(temp):
-                log.info("removed %s, left by a server that is no longer running", folder)
-            self._folder = tempfile.TemporaryDirectory(prefix=f"{_FOLDER_PREFIX}{os.getpid()}-")
-            dump = Path(self._folder.name) / "store.nq"
-            self.kg.store.dump(dump, format=ox.RdfFormat.N_QUADS)
-            self._source = str(dump)
+            assert self.kg is not None, "analysis workers need the knowledge graph"
         await asyncio.gather(*(self._spawn() for _ in range(self.size)))
 
     async def _spawn(self) -> None:
-        worker = await _Worker.start(self.role, self._source, self.settings)
+        worker = await _Worker.start(self.role, self._location, self._root, self.settings)
         self._workers.add(worker)
         try:
             if await worker.receive() != _READY:
@@ -331,15 +289,12 @@ class WorkerPool:
         return result
 
     async def close(self) -> None:
-        """Stop every worker (those being replaced too) and remove the dump."""
+        """Stop every worker, those being replaced too."""
         for task in list(self._spawning):
             task.cancel()
         await asyncio.gather(*self._spawning, return_exceptions=True)
         await asyncio.gather(*self._stopping, *(worker.stop() for worker in self._workers))
         self._workers.clear()
-        if self._folder is not None:
-            self._folder.cleanup()
-            self._folder = None
 
 
 def _timeout(seconds: float, why: str) -> Answer:
@@ -362,4 +317,4 @@ def _settings(text: str) -> Settings:
 
 
 if __name__ == "__main__":
-    worker_main(sys.argv[1], sys.argv[2], _settings(sys.argv[3]))
+    worker_main(sys.argv[1], sys.argv[2], sys.argv[3], _settings(sys.argv[4]))

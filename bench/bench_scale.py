@@ -1,0 +1,242 @@
+"""Scale: the store built from files of synthetic trade observations, against pyoxigraph.
+
+Adds N synthetic monthly bilateral trade-flow observations, shaped like those of
+``graph/trade.ttl``, as one more graph file in a temporary data root, then measures in
+one run, each step in a fresh process:
+
+- a cold build (``rarekg build``: no store, no reasoner cache) against pyoxigraph's own
+  ``bulk_load`` of the same files into an on-disk store (the ratio is the target);
+- a build after only the observations changed (the reasoner's skeleton is cached);
+- ``rarekg serve`` up: seconds from start to ``/healthz``, and the resident memory of
+  the server and its workers once the analysis worker is warm;
+- a query worker's respawn: seconds from start to ready;
+- ``rarekg chokepoints`` on the built store.
+
+The observations are synthetic and say nothing about the real trade: they exist only
+in the temporary root. Usage: python bench/bench_scale.py [--sizes 10000 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from servers import free_port, tree_rss
+
+REPO = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+MIB = 1 << 20
+COUNTRIES = [
+    *("China", "UnitedStates", "Japan", "Germany", "SouthKorea", "India", "Vietnam"),
+    *("Malaysia", "Thailand", "France", "UnitedKingdom", "Netherlands", "Poland", "Brazil"),
+]
+ITEMS = ["RareEarthPermanentMagnets", "RareEarthsCustomsCategory", "RareEarthCompoundsAndMetals"]
+HEADER = """@prefix rkg: <https://w3id.org/rarekg/ontology#> .
+@prefix rkr: <https://w3id.org/rarekg/resource/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix unit: <http://qudt.org/vocab/unit/> .
+
+rkr:src-synthetic-bench a rkg:Source ;
+    dcterms:title "Synthetic observations made by bench/bench_scale.py (not data)" .
+
+"""
+OBSERVATION = """rkr:obs-synthetic-{n} a rkg:TradeFlowObservation ;
+    rdfs:label "synthetic flow {n}: {exporter} to {importer}, {year}-{month:02d}"@en ;
+    rkg:exporter rkr:{exporter} ;
+    rkg:importer rkr:{importer} ;
+    rkg:observedItem rkr:{item} ;
+    rkg:period "{year}-{month:02d}"^^xsd:gYearMonth ;
+    rkg:value {value:.1f} ;
+    rkg:unit unit:TONNE ;
+    rkg:estimateKind "measured" ;
+    rkg:confidence "high" ;
+    prov:wasDerivedFrom rkr:src-synthetic-bench .
+"""
+
+
+def write_observations(path: Path, count: int) -> None:
+    """Write ``count`` synthetic observations (seeded, so every run writes the same file)."""
+    rng = random.Random(count)
+    with path.open("w", encoding="utf-8") as out:
+        out.write(HEADER)
+        for n in range(count):
+            exporter, importer = rng.sample(COUNTRIES, 2)
+            out.write(
+                OBSERVATION.format(
+                    n=n,
+                    exporter=exporter,
+                    importer=importer,
+                    item=rng.choice(ITEMS),
+                    year=2000 + n // 12 % 25,
+                    month=n % 12 + 1,
+                    value=rng.uniform(1, 5000),
+                )
+            )
+
+
+def make_root(folder: Path, count: int) -> Path:
+    """A data root: the shipped ontology, queries and graph, plus the observations."""
+    root = folder / "root"
+    for name in ("ontology", "queries", "graph"):
+        shutil.copytree(REPO / name, root / name)
+    write_observations(root / "graph" / "synthetic-trade.ttl", count)
+    return root
+
+
+def child(code: str, env: dict[str, str]) -> dict[str, float]:
+    """Run Python ``code`` in a fresh process; it prints a JSON dict, returned with its peak RSS.
+
+    The peak is the child's own maximum resident set (its workers are not children of it).
+    """
+    script = (
+        "import json, resource, time\n"
+        f"{code}\n"
+        "result['peak_mib'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "print(json.dumps(result))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr)
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+BUILD = """
+import rarekg
+started = time.perf_counter()
+kg = rarekg.load({root!r})
+result = {{'seconds': time.perf_counter() - started, 'quads': len(kg.store)}}
+"""
+
+BULK_LOAD = """
+import pyoxigraph as ox
+from rarekg.kg import source_files
+from rarekg.paths import find_artefacts
+started = time.perf_counter()
+store = ox.Store({target!r})
+for source in source_files(find_artefacts({root!r})):
+    store.bulk_load(path=source.path, format=ox.RdfFormat.TURTLE,
+                    to_graph=ox.NamedNode(str(source.graph)))
+store.flush()
+result = {{'seconds': time.perf_counter() - started}}
+"""
+
+RESPAWN = """
+import subprocess, sys, rarekg
+kg = rarekg.load({root!r})
+times = []
+for _ in range(3):
+    started = time.perf_counter()
+    worker = subprocess.Popen(
+        [sys.executable, '-m', 'rarekg.server.workers', 'query', str(kg.location),
+         str(1 << 30), str(kg.artefacts.root)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    worker.stdout.read(8)  # the length of the first message: the worker is ready
+    times.append(time.perf_counter() - started)
+    worker.kill(); worker.wait()
+result = {{'seconds': sorted(times)[1]}}
+"""
+
+
+def serve_up(root: Path, env: dict[str, str]) -> tuple[float, float]:
+    """Seconds from ``rarekg serve`` to ``/healthz``, and the tree's RSS once warm (MiB)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [str(VENV_BIN / "rarekg"), "--root", str(root), "serve", "--port", str(port)]
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"rarekg serve exited with {process.returncode}")
+            try:
+                httpx.get(base + "/healthz", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        up = time.perf_counter() - started
+        httpx.get(base + "/api/chokepoints?top=1", timeout=600)  # the analysis worker warm
+        return up, tree_rss(process.pid) / MIB
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def timed_command(args: list[str], env: dict[str, str]) -> float:
+    """Seconds a ``rarekg`` command takes, start to exit."""
+    started = time.perf_counter()
+    subprocess.run([str(VENV_BIN / "rarekg"), *args], env=env, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def measure(count: int) -> dict[str, float]:
+    """Every figure for one size, in one temporary folder."""
+    with tempfile.TemporaryDirectory(prefix="rarekg-bench-scale-") as folder:
+        root = make_root(Path(folder), count)
+        env = {**os.environ, "RAREKG_CACHE": str(Path(folder) / "cache")}
+        env.pop("RAREKG_STORE_DIR", None)
+        figures: dict[str, float] = {"observations": count}
+        baseline = child(BULK_LOAD.format(root=str(root), target=f"{folder}/plain"), env)
+        cold = child(BUILD.format(root=str(root)), env)
+        figures |= {
+            "bulk_load_s": baseline["seconds"],
+            "cold_build_s": cold["seconds"],
+            "cold_ratio": cold["seconds"] / baseline["seconds"],
+            "build_peak_mib": cold["peak_mib"],
+            "quads": cold["quads"],
+        }
+        # New observations, same skeleton: what a data update costs.
+        write_observations(root / "graph" / "synthetic-trade.ttl", count + 1)
+        changed = child(BUILD.format(root=str(root)), env)
+        figures |= {
+            "changed_build_s": changed["seconds"],
+            "changed_ratio": changed["seconds"] / baseline["seconds"],
+        }
+        figures["respawn_s"] = child(RESPAWN.format(root=str(root)), env)["seconds"]
+        figures["serve_up_s"], figures["serve_rss_mib"] = serve_up(root, env)
+        figures["chokepoints_s"] = timed_command(["--root", str(root), "chokepoints"], env)
+    return figures
+
+
+def main() -> None:
+    """Print one row of figures per size."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    args = parser.parse_args()
+    columns = [
+        *("observations", "quads", "bulk_load_s", "cold_build_s", "cold_ratio"),
+        *("changed_build_s", "changed_ratio", "build_peak_mib", "serve_up_s"),
+        *("serve_rss_mib", "respawn_s", "chokepoints_s"),
+    ]
+    print(" | ".join(columns))
+    for count in args.sizes:
+        figures = measure(count)
+        print(
+            " | ".join(
+                f"{figures[c]:,.2f}" if c.endswith(("_s", "ratio")) else f"{figures[c]:,.0f}"
+                for c in columns
+            ),
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
