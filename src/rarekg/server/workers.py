@@ -244,6 +244,9 @@ class WorkerPool:
                 raise RuntimeError("query worker did not start")
         except BaseException:
             self._retire(worker, replace=False)
+            # Reaped before the loop may close (a server stopped while a worker warms
+            # up): its pipes close with it instead of being collected after the loop.
+            await asyncio.shield(worker.process.wait())
             raise
         self._idle.put_nowait(worker)
 
