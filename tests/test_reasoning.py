@@ -53,17 +53,25 @@ def test_observations_are_not_given_to_hermit(fixture_kg: KnowledgeGraph) -> Non
     assert not inferred(fixture_kg, "rkr:obs-mine-CN-2024 a ?class")
 
 
-def test_second_load_uses_the_cache_and_runs_no_java(
-    fixture_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def reasoned_afresh_then_no_java(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> KnowledgeGraph:
+    """Load ``root`` with a fresh cache (HermiT runs), then make any later HermiT run fail."""
     monkeypatch.setenv("RAREKG_CACHE", str(tmp_path / "fresh-cache"))
-    first = rarekg.load(fixture_root)
+    first = rarekg.load(root)
     assert first.reasoning is not None and not first.reasoning.from_cache
 
     def no_java(*args: object, **kwargs: object) -> None:
-        raise AssertionError("HermiT ran although the cache was valid")
+        raise AssertionError("HermiT ran although its input was unchanged")
 
     monkeypatch.setattr(owlready2, "sync_reasoner_hermit", no_java)
+    return first
+
+
+def test_second_load_uses_the_cache_and_runs_no_java(
+    fixture_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = reasoned_afresh_then_no_java(fixture_root, tmp_path, monkeypatch)
     second = rarekg.load(fixture_root)
     assert second.reasoning is not None and second.reasoning.from_cache
     assert inferred_quads(second) == inferred_quads(first)
@@ -73,14 +81,7 @@ def test_new_observations_run_no_java(
     fixture_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """HermiT sees only the skeleton, which new observations leave as it was."""
-    monkeypatch.setenv("RAREKG_CACHE", str(tmp_path / "fresh-cache"))
-    first = rarekg.load(fixture_root)
-    assert first.reasoning is not None and not first.reasoning.from_cache
-
-    def no_java(*args: object, **kwargs: object) -> None:
-        raise AssertionError("HermiT ran although only observations changed")
-
-    monkeypatch.setattr(owlready2, "sync_reasoner_hermit", no_java)
+    reasoned_afresh_then_no_java(fixture_root, tmp_path, monkeypatch)
     (fixture_root / "graph" / "more.ttl").write_text(
         "@prefix rkg: <https://w3id.org/rarekg/ontology#> .\n"
         "@prefix rkr: <https://w3id.org/rarekg/resource/> .\n"
