@@ -13,7 +13,14 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from starlette.requests import Request
+
 from rarekg.settings import Settings
+
+
+def client_of(request: Request) -> str:
+    """Who a request comes from, for fair shares: the peer's address."""
+    return request.client.host if request.client else "unknown"
 
 
 class TooManyRequests(Exception):

@@ -22,7 +22,7 @@ from rarekg.queries import (
 )
 from rarekg.server.compute import Compute
 from rarekg.server.execute import Answer, QueryJob
-from rarekg.server.limits import LimitExceeded, read_body
+from rarekg.server.limits import LimitExceeded, read_body, respond
 from rarekg.settings import Settings
 
 #: Runs a job and turns its answer into a response (the app's shared path).
@@ -61,9 +61,10 @@ def routes(kg: KnowledgeGraph, run: Runner, compute: Compute, settings: Settings
         try:
             body = await read_body(request, settings)
         except LimitExceeded as error:
-            return _error(error.status, error.message)
+            return respond(Answer.error(error.status, error.message))
         if not body:
-            return _error(400, "send the bill of materials as the request body (CSV)")
+            message = "send the bill of materials as the request body (CSV)"
+            return respond(Answer.error(400, message))
         return await compute(request, "exposure", body)
 
     async def query(request: Request) -> Response:
@@ -71,9 +72,9 @@ def routes(kg: KnowledgeGraph, run: Runner, compute: Compute, settings: Settings
             found = find_query(kg, request.path_params["name"])
             bindings = bind_parameters(found, dict(request.query_params), kg)
         except QueryNotFoundError as error:
-            return _error(404, str(error))
+            return respond(Answer.error(404, str(error)))
         except QueryParameterError as error:
-            return _error(400, str(error))
+            return respond(Answer.error(400, str(error)))
         job = QueryJob(found.text, request.headers.get("accept"), tuple(bindings.items()))
         return await run(job, request)
 
@@ -101,8 +102,3 @@ def analysis_routes(compute: Compute) -> list[Route]:
         Route(f"/api/{route}", endpoint(route), methods=["GET"])
         for route in ("chains", "chokepoints", "simulate")
     ]
-
-
-def _error(status: int, message: str) -> Response:
-    answer = Answer.error(status, message)
-    return Response(answer.body, status, media_type=answer.media_type)

@@ -25,13 +25,13 @@ from rarekg.analysis.projection import dataset_horizon
 from rarekg.kg import KnowledgeGraph
 from rarekg.remote import RemoteStore
 from rarekg.server import api, explorer, pages, resource
-from rarekg.server.admission import Admission, TooManyRequests
+from rarekg.server.admission import Admission, TooManyRequests, client_of
 from rarekg.server.cache import AnswerCache, job_key
 from rarekg.server.compute import computer
 from rarekg.server.execute import Answer, Engine, QueryJob
 from rarekg.server.guard import check
 from rarekg.server.http import serve_app
-from rarekg.server.limits import ASGIApp, LimitExceeded, limited, read_body
+from rarekg.server.limits import ASGIApp, LimitExceeded, limited, read_body, respond
 from rarekg.server.remote_engine import RemoteEngine
 from rarekg.server.service import Counts, count, describe
 from rarekg.server.sparql import ProtocolError, parse
@@ -50,21 +50,13 @@ def _response(answer: Answer, settings: Settings) -> Response:
     if answer.status == 200 and answer.media_type != "application/json":
         headers[TRUNCATED] = "true" if answer.truncated else "false"
         headers[ROW_CAP] = str(settings.row_cap)
-    if answer.status == 429:
-        headers["Retry-After"] = str(TooManyRequests.retry_after)
-    if answer.status in (408, 413):
-        headers["Connection"] = "close"  # the rest of the body is never read
-    return Response(answer.body, answer.status, headers, media_type=answer.media_type)
+    return respond(answer, headers)
 
 
 async def _until_disconnect(request: Request) -> None:
     """Return when the client goes away (the request body has been read already)."""
     while (await request.receive())["type"] != "http.disconnect":
         pass
-
-
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def create_app(kg: KnowledgeGraph, settings: Settings | None = None) -> ASGIApp:
@@ -100,7 +92,7 @@ def create_app(kg: KnowledgeGraph, settings: Settings | None = None) -> ASGIApp:
             return found
 
         async def in_turn() -> Answer:
-            async with admission.slot(_client(request)):
+            async with admission.slot(client_of(request)):
                 return await engine.run(job)
 
         work = asyncio.ensure_future(in_turn())

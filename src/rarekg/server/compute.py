@@ -19,10 +19,11 @@ from typing import Protocol
 from starlette.requests import Request
 from starlette.responses import Response
 
-from rarekg.server.admission import Admission, TooManyRequests
+from rarekg.server.admission import Admission, TooManyRequests, client_of
 from rarekg.server.analyses import AnalysisJob
 from rarekg.server.cache import AnswerCache, digest
 from rarekg.server.execute import Answer
+from rarekg.server.limits import respond
 from rarekg.server.workers import WorkerPool
 
 
@@ -38,11 +39,6 @@ class Compute(Protocol):
         """Answer ``request`` with the analysis ``route``."""
 
 
-def respond(answer: Answer, headers: dict[str, str] | None = None) -> Response:
-    """The HTTP response carrying an answer."""
-    return Response(answer.body, answer.status, headers, media_type=answer.media_type)
-
-
 def computer(pool: WorkerPool, admission: Admission, cache: AnswerCache) -> Compute:
     """Make the function that answers analysis requests, for one app."""
     running: dict[bytes, asyncio.Future[Answer]] = {}
@@ -55,11 +51,11 @@ def computer(pool: WorkerPool, admission: Admission, cache: AnswerCache) -> Comp
             return respond(found)
         if key in running:
             try:
-                answer = await asyncio.wait_for(asyncio.shield(running[key]), pool.timeout)
+                answer = await asyncio.wait_for(asyncio.shield(running[key]), pool.settings.timeout)
             except TimeoutError:
-                answer = Answer.error(503, f"time limit {pool.timeout:g} s exceeded")
+                answer = Answer.error(503, f"time limit {pool.settings.timeout:g} s exceeded")
             return respond(answer)
-        client = request.client.host if request.client else "unknown"
+        client = client_of(request)
         running[key] = asyncio.get_running_loop().create_future()
         try:
             async with admission.slot(client):
@@ -71,7 +67,7 @@ def computer(pool: WorkerPool, admission: Admission, cache: AnswerCache) -> Comp
         if not shared.done():  # cancelled meanwhile: the waiters get a 503 of their own
             shared.set_result(answer)
         if answer.status == 429:
-            return respond(answer, {"Retry-After": str(TooManyRequests.retry_after)})
+            return respond(answer)
         if not body:
             cache.put(key, answer)
         return respond(answer)

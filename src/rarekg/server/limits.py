@@ -14,11 +14,13 @@ References:
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 
 from starlette.requests import Request
+from starlette.responses import Response
 
+from rarekg.server.admission import TooManyRequests
 from rarekg.server.execute import Answer
 from rarekg.settings import Settings, format_size
 
@@ -50,6 +52,20 @@ class LimitExceeded(Exception):
         self.status = status
         self.message = message
         super().__init__(message)
+
+
+def respond(answer: Answer, headers: Mapping[str, str] | None = None) -> Response:
+    """The HTTP response carrying an answer, with the headers its status calls for.
+
+    Every route answers through here: a 429 says when to come back, and a 408 or 413
+    closes the connection (the rest of that body is never read).
+    """
+    given = dict(headers or {})
+    if answer.status == 429:
+        given["Retry-After"] = str(TooManyRequests.retry_after)
+    if answer.status in (408, 413):
+        given["Connection"] = "close"
+    return Response(answer.body, answer.status, given or None, media_type=answer.media_type)
 
 
 async def read_body(request: Request, settings: Settings) -> bytes:

@@ -32,6 +32,7 @@ from rarekg.kg import KnowledgeGraph
 from rarekg.namespaces import RKR, page_path, resource_name
 from rarekg.queries import read_query
 from rarekg.server.execute import JSON_TYPE, Answer, QueryJob
+from rarekg.server.limits import respond
 
 #: Answers a query job as the endpoint does (limits, cache, fair shares).
 Asker = Callable[[QueryJob, Request], Awaitable[Answer]]
@@ -123,7 +124,7 @@ def routes(kg: KnowledgeGraph, ask: Asker) -> list[Route]:
         bindings = (("this", URIRef(iri)),)
         rows_answer = await ask(QueryJob(described, JSON_TYPE, bindings), request)
         if rows_answer.status != 200:
-            return _respond(rows_answer)
+            return respond(rows_answer)
         rows = json.loads(rows_answer.body)["results"]["bindings"]
         if not rows:
             return _not_found(name)
@@ -136,17 +137,13 @@ def routes(kg: KnowledgeGraph, ask: Asker) -> list[Route]:
             try:
                 accept = by_name(forced[:40], GRAPH).media_type
             except FormatError as error:
-                return _respond(Answer.error(400, str(error)))
+                return respond(Answer.error(400, str(error)))
         answer = await ask(QueryJob(as_graph, accept, bindings), request)
-        return _respond(answer, Vary="Accept")
+        return respond(answer, {"Vary": "Accept"})
 
     return [Route("/resource/{name:path}", resource, methods=["GET"])]
 
 
 def _not_found(name: str) -> Response:
     shown = name if len(name) <= 60 else name[:60] + "…"
-    return _respond(Answer.error(404, f"the graph says nothing of rkr:{shown}"))
-
-
-def _respond(answer: Answer, **headers: str) -> Response:
-    return Response(answer.body, answer.status, headers or None, media_type=answer.media_type)
+    return respond(Answer.error(404, f"the graph says nothing of rkr:{shown}"))

@@ -250,7 +250,6 @@ class WorkerPool:
         self.settings = settings
         self.role = role
         self.size = settings.analysis_workers if role == ANALYSIS else settings.workers
-        self.timeout = settings.timeout
         self._location = str(kg.location) if kg is not None and kg.location else ""
         self._root = str(kg.artefacts.root) if kg is not None else ""
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
