@@ -138,14 +138,18 @@ result = {{'seconds': time.perf_counter() - started}}
 """
 
 RESPAWN = """
-import subprocess, sys, rarekg
+import dataclasses, json, subprocess, sys, rarekg
+from rarekg.server.workers import copies_in_memory
+from rarekg.settings import Settings
 kg = rarekg.load({root!r})
+settings = Settings()
+copy = 'copy' if copies_in_memory(kg, settings.worker_copy_quads) else 'disk'
 times = []
 for _ in range(3):
     started = time.perf_counter()
     worker = subprocess.Popen(
         [sys.executable, '-m', 'rarekg.server.workers', 'query', str(kg.location),
-         str(1 << 30), str(kg.artefacts.root)],
+         str(kg.artefacts.root), json.dumps(dataclasses.asdict(settings)), copy],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     worker.stdout.read(8)  # the length of the first message: the worker is ready
     times.append(time.perf_counter() - started)

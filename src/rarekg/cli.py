@@ -41,7 +41,6 @@ from rarekg.queries import (
 )
 from rarekg.settings import MIB, Settings, format_size, parse_size
 from rarekg.store import LoadError
-from rarekg.validate import validate
 from rarekg.viz.network import DEFAULT_DEPTH, MAX_DEPTH
 
 R = TypeVar("R")
@@ -98,6 +97,8 @@ def validate_command(obj: dict[str, Path | None], fmt: str) -> None:
     Exits 0 only when the ontology and graph are clean; otherwise prints every
     violation with its rule, node and file, and exits 1.
     """
+    from rarekg.validate import validate  # pySHACL and owlready2: only for this command
+
     report = validate(obj["root"])
     click.echo(report.to_json() if fmt == "json" else report.text)
     sys.exit(0 if report.conforms else 1)

@@ -11,10 +11,10 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from rarekg.build import Manifest, OpenStore, build, default_store_dir
@@ -22,7 +22,10 @@ from rarekg.namespaces import INFERRED_GRAPH, PREFIXES
 from rarekg.paths import Artefacts, cache_dir, find_artefacts
 from rarekg.reason import Reasoning
 from rarekg.sparql_text import declares_dataset
-from rarekg.store import GraphList, QueryResults, SourceFile, as_dataset
+from rarekg.store import GraphList, QueryResults, SourceFile
+
+if TYPE_CHECKING:
+    from rdflib import Dataset
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +156,8 @@ class KnowledgeGraph:
     @property
     def dataset(self) -> Dataset:
         """The same store through rdflib's Dataset API (default graph: the union)."""
+        from rarekg.rdflib_view import as_dataset  # rdflib's SPARQL machinery: only here
+
         return as_dataset(self.store)
 
     @property

@@ -2,8 +2,8 @@
 
 Every file is parsed before anything is written, so a syntax error anywhere stops
 the load with the file, line and column and leaves the store untouched. The store is
-exposed both as a ``pyoxigraph.Store`` (for SPARQL in Oxigraph's engine) and as an
-rdflib ``Dataset`` through oxrdflib (for the rdflib API).
+exposed as a ``pyoxigraph.Store`` (for SPARQL in Oxigraph's engine), and through
+:mod:`rarekg.rdflib_view` as an rdflib ``Dataset`` (for the rdflib API).
 """
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from oxrdflib import OxigraphStore
-from rdflib import Dataset, Graph, URIRef
+from rdflib import URIRef
 
-from rarekg.namespaces import PREFIXES, graph_iri
+from rarekg.namespaces import graph_iri
 
 #: What pyoxigraph accepts as a query's default graph.
 GraphList = list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]
@@ -121,28 +120,3 @@ def load_into(store: ox.Store, sources: Sequence[SourceFile]) -> int:
         store.clear_graph(ox.NamedNode(str(source.graph)))
     store.extend(quads)
     return len(quads)
-
-
-class _ReadableStore(OxigraphStore):
-    """oxrdflib's store, which writes nothing when a graph that exists is named.
-
-    rdflib's ``Dataset.graph(name)`` adds the graph it names; on the built store, opened
-    read-only, adding even an existing graph would fail.
-    """
-
-    def add_graph(self, graph: Graph) -> None:
-        name = graph.identifier
-        if isinstance(name, URIRef) and self._inner.contains_named_graph(ox.NamedNode(name)):
-            return
-        super().add_graph(graph)
-
-
-def as_dataset(store: ox.Store) -> Dataset:
-    """Wrap an Oxigraph store as an rdflib Dataset whose default graph is the union.
-
-    The project's prefixes are bound, so rdflib-side queries may use them as well.
-    """
-    dataset = Dataset(store=_ReadableStore(store=store), default_union=True)
-    for prefix, namespace in PREFIXES.items():
-        dataset.bind(prefix, namespace, override=True)
-    return dataset

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-from pyvis.network import Network
 
 from rarekg.viz.layout import layered_positions
 from rarekg.viz.view import Explorer
+
+if TYPE_CHECKING:
+    from pyvis.network import Network
 
 #: vis-network options. Positions come from the server; a short, weak stabilisation only
 #: nudges nodes up and down within their layer (x stays fixed; repulsion reaches less
@@ -65,6 +67,8 @@ def to_network(explorer: Explorer, keep: set[str] | None = None) -> Network:
         [(u, v) for u, v, _, _ in edges],
         {n: layer for n, layer in explorer.beside.items() if n in ids},
     )
+    from pyvis.network import Network  # here: pyvis brings IPython, half a second of imports
+
     net = Network(directed=True)
     for node_id in sorted(ids):
         node = explorer.nodes[node_id]

@@ -8,10 +8,10 @@ the self-contained file inlines it, read at build time.
 from __future__ import annotations
 
 import json
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-import pyvis
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
@@ -22,7 +22,20 @@ from rarekg.viz.view import Explorer, explore
 
 #: The page's own template, script and style, owned by viz.
 OWN_ASSETS = Path(__file__).resolve().parent / "assets"
-VIS_DIR = Path(pyvis.__file__).resolve().parent / "lib" / "vis-9.1.2"
+
+
+def _package_dir(name: str) -> Path:
+    """The folder of an installed package, found without importing it.
+
+    pyvis is found, not imported here: importing it brings IPython, half a second.
+    """
+    spec = find_spec(name)
+    if spec is None or spec.origin is None:
+        raise ImportError(f"{name} is not installed")
+    return Path(spec.origin).resolve().parent
+
+
+VIS_DIR = _package_dir("pyvis") / "lib" / "vis-9.1.2"
 
 #: The files the page loads, by the name it asks for them under.
 ASSETS: dict[str, Path] = {
