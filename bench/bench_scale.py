@@ -8,7 +8,11 @@ one run, each step in a fresh process:
   ``bulk_load`` of the same files into an on-disk store (the ratio is the target);
 - a build after only the observations changed (the reasoner's skeleton is cached);
 - ``rarekg serve`` up: seconds from start to ``/healthz``, and the resident memory of
-  the server and its workers once the analysis worker is warm;
+  the server and its workers once the analysis worker is warm (served with
+  ``--cache-bytes 0``: no answer cache, which would add at most its bound);
+- an aggregate over the observations (China's exports by partner): p50 of
+  :data:`AGGREGATE_RUNS` requests to that server, against Oxigraph server
+  (``serve-read-only``) on the store pyoxigraph's ``bulk_load`` made;
 - a query worker's respawn: seconds from start to ready;
 - ``rarekg chokepoints`` on the built store.
 
@@ -23,6 +27,7 @@ import json
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,7 +37,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from servers import free_port, tree_rss
+from servers import free_port, oxigraph_binary, running, tree_rss
 
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -158,11 +163,53 @@ result = {{'seconds': sorted(times)[1]}}
 """
 
 
-def serve_up(root: Path, env: dict[str, str]) -> tuple[float, float]:
-    """Seconds from ``rarekg serve`` to ``/healthz``, and the tree's RSS once warm (MiB)."""
+#: China's exports by partner: an aggregate over every observation of one exporter.
+AGGREGATE = """PREFIX rkg: <https://w3id.org/rarekg/ontology#>
+PREFIX rkr: <https://w3id.org/rarekg/resource/>
+SELECT ?partner (SUM(?value) AS ?total) (COUNT(?flow) AS ?flows)
+WHERE {
+  ?flow a rkg:TradeFlowObservation ; rkg:exporter rkr:China ; rkg:importer ?partner ;
+      rkg:value ?value .
+}
+GROUP BY ?partner ORDER BY DESC(?total)
+"""
+AGGREGATE_RUNS = 15
+
+
+def aggregate_p50(url: str) -> float:
+    """Median seconds of :data:`AGGREGATE` at the SPARQL endpoint ``url``, after a warm-up."""
+    headers = {"Accept": "application/sparql-results+json"}
+    times = []
+    for run in range(AGGREGATE_RUNS + 2):
+        started = time.perf_counter()
+        answer = httpx.get(url, params={"query": AGGREGATE}, headers=headers, timeout=600)
+        answer.raise_for_status()
+        if run >= 2:
+            times.append(time.perf_counter() - started)
+    if not answer.json()["results"]["bindings"]:
+        raise RuntimeError(f"{url} found no trade flows")
+    return statistics.median(times)
+
+
+def oxigraph_p50(location: str) -> float:
+    """:func:`aggregate_p50` of Oxigraph server reading the store at ``location``."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [oxigraph_binary(), "serve-read-only", "--location", location]
+    command += ["--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+    with running(command, base + "/"):
+        return aggregate_p50(base + "/query")
+
+
+def serve_up(root: Path, env: dict[str, str]) -> tuple[float, float, float]:
+    """Seconds from ``rarekg serve`` to ``/healthz``, RSS once warm (MiB), aggregate p50 (s).
+
+    The RSS is the server's and its workers' once the analysis worker is warm.
+    """
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     command = [str(VENV_BIN / "rarekg"), "--root", str(root), "serve", "--port", str(port)]
+    command += ["--cache-bytes", "0"]
     started = time.perf_counter()
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -178,7 +225,8 @@ def serve_up(root: Path, env: dict[str, str]) -> tuple[float, float]:
                 time.sleep(0.05)
         up = time.perf_counter() - started
         httpx.get(base + "/api/chokepoints?top=1", timeout=600)  # the analysis worker warm
-        return up, tree_rss(process.pid) / MIB
+        p50 = aggregate_p50(base + "/sparql")
+        return up, tree_rss(process.pid) / MIB, p50
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -215,7 +263,10 @@ def measure(count: int) -> dict[str, float]:
             "changed_ratio": changed["seconds"] / baseline["seconds"],
         }
         figures["respawn_s"] = child(RESPAWN.format(root=str(root)), env)["seconds"]
-        figures["serve_up_s"], figures["serve_rss_mib"] = serve_up(root, env)
+        up, rss, p50 = serve_up(root, env)
+        figures |= {"serve_up_s": up, "serve_rss_mib": rss, "aggregate_p50_s": p50}
+        figures["oxigraph_p50_s"] = oxigraph_p50(f"{folder}/plain")
+        figures["aggregate_ratio"] = p50 / figures["oxigraph_p50_s"]
         figures["chokepoints_s"] = timed_command(["--root", str(root), "chokepoints"], env)
     return figures
 
@@ -228,7 +279,8 @@ def main() -> None:
     columns = [
         *("observations", "quads", "bulk_load_s", "cold_build_s", "cold_ratio"),
         *("changed_build_s", "changed_ratio", "build_peak_mib", "serve_up_s"),
-        *("serve_rss_mib", "respawn_s", "chokepoints_s"),
+        *("serve_rss_mib", "aggregate_p50_s", "oxigraph_p50_s", "aggregate_ratio"),
+        *("respawn_s", "chokepoints_s"),
     ]
     print(" | ".join(columns))
     for count in args.sizes:
