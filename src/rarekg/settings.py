@@ -180,8 +180,8 @@ class Settings:
         default=2_000_000,
         metadata=_help(
             "Graphs of up to this many quads are copied into each query worker's memory "
-            "(about four times faster queries); larger ones are read from the one store on "
-            "disk. 0 always reads from disk.",
+            "(about four times faster queries; a worker answers from disk while it copies); "
+            "larger ones are read from the one store on disk. 0 always reads from disk.",
             low=0,
         ),
     )
