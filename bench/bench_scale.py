@@ -176,6 +176,34 @@ GROUP BY ?partner ORDER BY DESC(?total)
 AGGREGATE_RUNS = 15
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds a process and its descendants have used so far, read from /proc."""
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            stat = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue  # it ended meanwhile
+        total += (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+        pending.extend(int(child) for child in children)
+    return total
+
+
+def wait_at_rest(pid: int, seconds: float = 600) -> None:
+    """Wait until a server and its workers idle (query workers copy the store meanwhile)."""
+    deadline = time.monotonic() + seconds
+    used = tree_cpu(pid)
+    while time.monotonic() < deadline:
+        time.sleep(1.0)
+        now = tree_cpu(pid)
+        if now - used < 0.05:
+            return
+        used = now
+    raise RuntimeError(f"the server did not come to rest within {seconds} s")
+
+
 def aggregate_p50(url: str) -> float:
     """Median seconds of :data:`AGGREGATE` at the SPARQL endpoint ``url``, after a warm-up."""
     headers = {"Accept": "application/sparql-results+json"}
@@ -204,7 +232,8 @@ def oxigraph_p50(location: str) -> float:
 def serve_up(root: Path, env: dict[str, str]) -> tuple[float, float, float]:
     """Seconds from ``rarekg serve`` to ``/healthz``, RSS once warm (MiB), aggregate p50 (s).
 
-    The RSS is the server's and its workers' once the analysis worker is warm.
+    The RSS and the p50 are taken once the analysis worker is warm and the query
+    workers have copied the store into memory (when it is small enough for them to).
     """
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -225,6 +254,7 @@ def serve_up(root: Path, env: dict[str, str]) -> tuple[float, float, float]:
                 time.sleep(0.05)
         up = time.perf_counter() - started
         httpx.get(base + "/api/chokepoints?top=1", timeout=600)  # the analysis worker warm
+        wait_at_rest(process.pid)  # the query workers' copies made, if they make one
         p50 = aggregate_p50(base + "/sparql")
         return up, tree_rss(process.pid) / MIB, p50
     finally:
