@@ -8,16 +8,17 @@ import time
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
 import rarekg
-from rarekg.build import Manifest, Progress, default_store_dir
+from rarekg.build import Manifest, Progress, _bulk_load, default_store_dir
 from rarekg.cli import main
 from rarekg.kg import KnowledgeGraph
 from rarekg.namespaces import graph_iri
 from rarekg.paths import find_artefacts
-from rarekg.store import LoadError
+from rarekg.store import LoadError, SourceFile
 from servers import children, rarekg_server
 
 PREFIXES = "@prefix rkr: <https://w3id.org/rarekg/resource/> .\n"
@@ -163,3 +164,37 @@ def test_workers_open_the_built_store_read_only_and_write_no_dump(fixture_root: 
         assert reading, "the workers have the store's own files open"
         # Earlier servers dumped the store for each worker into such a folder of theirs.
         assert not list(Path(tempfile.gettempdir()).glob(f"rarekg-workers-{server.pid}-*"))
+
+
+def _graph_triples(store: ox.Store, source: SourceFile) -> set[str]:
+    """The graph's triples as N-Triples lines, blank nodes named by what they carry."""
+    lines = set()
+    for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(str(source.graph))):
+        terms = [quad.subject, quad.predicate, quad.object]
+        lines.add(" ".join("_:b" if isinstance(t, ox.BlankNode) else str(t) for t in terms))
+    return lines
+
+
+def test_a_large_file_is_streamed_in_batches_into_the_same_graph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("rarekg.build.STREAM_BATCH", 7)  # a blank node's triples split
+    path = tmp_path / "flows.ttl"
+    flow = 'rkr:f{n} rdfs:label "flow {n}" ; rdfs:comment [ rdfs:label "b{n}" ] .\n'
+    path.write_text(PREFIXES + "".join(flow.format(n=n) for n in range(500)))
+    source = SourceFile.for_path(path)
+    whole, streamed = ox.Store(), ox.Store()
+    _bulk_load(whole, source)
+    _bulk_load(streamed, source, stream_above=0)
+    assert len(streamed) == len(whole) == 1500
+    assert _graph_triples(streamed, source) == _graph_triples(whole, source)
+    blank_nodes = {q.object for q in streamed if isinstance(q.object, ox.BlankNode)}
+    assert len(blank_nodes) == 500, "each [ ] stays a node of its own"
+
+
+def test_a_streamed_file_with_a_syntax_error_names_file_line_column(tmp_path: Path) -> None:
+    path = tmp_path / "flows.ttl"
+    path.write_text(PREFIXES + 'rkr:a rdfs:label "a" .\nrkr:x .\n')
+    with pytest.raises(LoadError) as raised:
+        _bulk_load(ox.Store(), SourceFile.for_path(path), stream_above=0)
+    assert (raised.value.path, raised.value.line, raised.value.column) == (path, 4, 7)

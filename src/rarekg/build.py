@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -48,6 +49,10 @@ PROGRESS_DELAY = 1.0
 #: How many times longer Oxigraph takes to clear a graph than to bulk-load it (330,000
 #: quads of synthetic observations: 91 s against 28 s, measured on a busy machine).
 CLEAR_COST = 3
+#: Files larger than this (bytes) are streamed into the store in batches (see _bulk_load).
+STREAM_ABOVE = 16 << 20
+#: Triples per batch of a streamed file: the build's memory stays near 400 MiB.
+STREAM_BATCH = 200_000
 #: Bumped when the layout of a generation or of the manifest changes.
 _LAYOUT = 2
 
@@ -243,8 +248,14 @@ def _locked(path: Path, kind: int) -> Iterator[IO[bytes]]:
         stream.close()
 
 
-def _bulk_load(store: ox.Store, source: SourceFile) -> None:
-    """Load one file into its named graph at engine speed, never through Python quads.
+def _bulk_load(store: ox.Store, source: SourceFile, stream_above: int = STREAM_ABOVE) -> None:
+    """Load one file into its named graph at engine speed, in bounded memory.
+
+    A file of up to ``stream_above`` bytes goes to Oxigraph's bulk loader whole. The
+    bulk loader holds about a million quads in memory before it writes them (its own
+    peak: 935 MiB for 1.1 M quads, 1.6 GiB and growing for 11 M, measured here), so a
+    larger file is parsed as a stream and bulk-loaded :data:`STREAM_BATCH` triples at a
+    time: 364 MiB at 1.1 M quads, for 1.5 times the CPU.
 
     Raises:
         LoadError: the file is missing, unreadable or not valid Turtle.
@@ -252,7 +263,12 @@ def _bulk_load(store: ox.Store, source: SourceFile) -> None:
     graph = ox.NamedNode(str(source.graph))
     store.clear_graph(graph)
     try:
-        store.bulk_load(path=source.path, format=ox.RdfFormat.TURTLE, to_graph=graph)
+        if source.path.stat().st_size <= stream_above:
+            store.bulk_load(path=source.path, format=ox.RdfFormat.TURTLE, to_graph=graph)
+            return
+        triples = ox.parse(path=source.path, format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)
+        while batch := list(itertools.islice(triples, STREAM_BATCH)):
+            store.bulk_extend([ox.Quad(t.subject, t.predicate, t.object, graph) for t in batch])
     except SyntaxError as error:
         # "Parser error between line L column C and ...": keep the reason after it.
         reason_text = str(error.msg).split(": ", 1)[-1]
