@@ -176,12 +176,15 @@ class Settings:
             low=1,
         ),
     )
+    # A copy takes about 440 bytes a quad (480 MiB for 1.1 M quads, measured here): at
+    # half a million quads it stays well under the default --worker-memory.
     worker_copy_quads: int = field(
-        default=2_000_000,
+        default=500_000,
         metadata=_help(
             "Graphs of up to this many quads are copied into each query worker's memory "
-            "(about four times faster queries; a worker answers from disk while it copies); "
-            "larger ones are read from the one store on disk. 0 always reads from disk.",
+            "(about four times faster queries, about 440 bytes a quad; a worker answers "
+            "from disk while it copies); larger ones are read from the one store on disk. "
+            "0 always reads from disk.",
             low=0,
         ),
     )
