@@ -85,7 +85,17 @@ def test_customs_lines_keep_their_sources_tariff_numbers(kg: KnowledgeGraph) -> 
     codes = {str(r["item"]).rsplit("/", 1)[1]: str(r["code"]) for r in rows}
     assert codes["RareEarthOxideCustomsLine"] == "2846.90.19"
     assert codes["RareEarthCarbonateCustomsLine"] == "2846.90.48"
-    assert all(re.fullmatch(r"\d{4}(\.\d{2}){0,2}", c) for c in codes.values()), codes
+    every = [str(r["code"]) for r in rows]
+    assert all(re.fullmatch(r"\d{4}(\.\d{2}){0,3}", c) for c in every), every
+
+
+def test_controlled_items_carry_their_chinese_tariff_lines(kg: KnowledgeGraph) -> None:
+    rows = kg.query(
+        """SELECT ?item ?code WHERE { rkr:MOFCOM-GAC-2025-18 rkg:controls ?item .
+           ?item rkg:hsCode ?code }"""
+    )
+    codes = {(str(r["item"]).rsplit("/", 1)[1], str(r["code"])) for r in rows}
+    assert codes >= {("DysprosiumMetal", "2805.30.12"), ("TerbiumMetal", "2805.30.13")}
 
 
 def test_facility_positions_are_whole_and_in_range(kg: KnowledgeGraph) -> None:
