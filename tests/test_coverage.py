@@ -118,3 +118,16 @@ def test_position_vocabulary_is_declared_for_the_map(kg: KnowledgeGraph) -> None
              ?p a owl:DatatypeProperty ; rdfs:label ?l ; skos:definition ?d }"""
     )
     assert len(rows) == 2
+
+
+def test_per_element_shares_reached(kg: KnowledgeGraph) -> None:
+    rows = kg.query(
+        """SELECT DISTINCT ?e ?stage WHERE { ?o a rkg:ShareObservation ;
+             rkg:observedItem ?e ; rkg:observedStage ?stage . ?e a rkg:RareEarthElement }"""
+    )
+    pairs = {(str(r["e"]).rsplit("/", 1)[1], str(r["stage"]).rsplit("/", 1)[1]) for r in rows}
+    assert pairs >= {
+        ("Dysprosium", "Separation"),
+        ("Terbium", "Separation"),
+        ("Yttrium", "Mining"),
+    }
