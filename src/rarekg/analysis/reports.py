@@ -15,6 +15,8 @@ from rarekg.analysis import chains as chains_module
 from rarekg.analysis.asof import parse_date
 from rarekg.analysis.bom import read_bom
 from rarekg.analysis.chokepoints import DEFAULT_TOP, WEIGHTS, rank
+from rarekg.analysis.criticality import METHODS, Query, Statistics, criticality, read_statistics
+from rarekg.analysis.criticality.results import CriticalityReport
 from rarekg.analysis.exposure import ExposureFinder, exposure, granted_licences, policy_terms
 from rarekg.analysis.exposure_results import ExposureReport
 from rarekg.analysis.projection import (
@@ -114,6 +116,41 @@ def simulate_report(
             raise AnalysisInputError("--items is empty: name at least one item")
         resolved = list(dict.fromkeys(projection.resolve(n, ITEM_TYPES) for n in names))
     return replace(simulate(projection, country, resolved, day), horizon=_horizon(projection))
+
+
+#: The years a criticality query may name.
+YEARS = (1900, 2100)
+
+
+def criticality_report(
+    kg: KnowledgeGraph | Projection,
+    stats: Statistics | None = None,
+    method: str | None = None,
+    item: str | None = None,
+    year: int | None = None,
+    importer: str | None = None,
+    on: dt.date | str | None = None,
+) -> CriticalityReport:
+    """Criticality of ``item`` by ``method`` (default: every method), with inputs and gaps.
+
+    ``stats`` are the statements the methods read (default: read from ``kg``, once);
+    ``importer`` is a country (GeoPolRisk), ``on`` the day curated shares are read as of
+    (default: today).
+
+    Raises:
+        AnalysisInputError: an unknown method, item or country, or a bad year or date.
+    """
+    day = _date(on)
+    if year is not None and not YEARS[0] <= year <= YEARS[1]:
+        raise AnalysisInputError(f"year must be from {YEARS[0]} to {YEARS[1]}, not {year}")
+    projection = as_projection(kg)
+    if stats is None:
+        stats = Statistics() if isinstance(kg, Projection) else kg.cached(read_statistics)
+    resolved_item = None if item is None else projection.resolve(item, ITEM_TYPES)
+    resolved_importer = None if importer is None else projection.resolve(importer, ["country"])
+    methods = list(METHODS) if method is None else [method]
+    query = Query(resolved_item, year, resolved_importer, day)
+    return criticality(projection, stats, methods, query)
 
 
 def exposure_report(
