@@ -217,7 +217,8 @@ def build_store(
     """Build the on-disk store of ``root`` when an input changed, and open it read-only.
 
     Each changed file is bulk-loaded into its named graph, then the inferred graph is
-    made (:func:`rarekg.build.build`); an unchanged store is only opened.
+    made (:func:`rarekg.build.build`), then the statistics graphs when their inputs
+    changed (:mod:`rarekg.stats`); an unchanged store is only opened.
 
     Args:
         root: folder holding ``ontology/``, ``graph/``, ``queries/``; found by
@@ -231,15 +232,20 @@ def build_store(
         rarekg.store.LoadError: a file is missing or malformed (the store is unchanged).
         rarekg.reason.InconsistentOntology: the reasoner found a contradiction.
     """
+    # Imported here: the statistics resolve names through rarekg.names, which imports this.
+    from rarekg.stats.step import statistics
+
     artefacts = find_artefacts(root)
     folder = Path(store_path) if store_path is not None else default_store_dir(artefacts)
+    sources = source_files(artefacts)
     return build(
-        source_files(artefacts),
+        sources,
         artefacts.queries_dir / "rules",
         folder,
         reuse=use_cache,
         cache=cache_dir() if use_cache else None,
         echo=echo,
+        derived=statistics(artefacts, sources),
     )
 
 
