@@ -21,7 +21,7 @@ from rarekg.namespaces import RKR
 
 #: QUDT units read as a quantity in tonnes, and as money in US dollars.
 TONNE = "http://qudt.org/vocab/unit/TONNE"
-USD = "http://qudt.org/vocab/unit/CCY_USD"
+USD = ("http://qudt.org/vocab/unit/USD", "http://qudt.org/vocab/unit/CCY_USD")
 KILO_USD = "http://qudt.org/vocab/unit/KiloCCY_USD"
 
 #: The datasets of the statistics graphs (graph/sources.ttl): a method takes a series from
@@ -93,7 +93,7 @@ def _money_kusd(row: dict[str, Any]) -> float | None:
     """A value in thousands of US dollars, from rkg:monetaryAmount or a currency unit."""
     if row.get("amount") is not None and str(row.get("currency", "USD")).upper() == "USD":
         return float(row["amount"]) / 1000.0
-    if row.get("unit") == USD and row.get("value") is not None:
+    if row.get("unit") in USD and row.get("value") is not None:
         return float(row["value"]) / 1000.0
     if row.get("unit") == KILO_USD and row.get("value") is not None:
         return float(row["value"])
