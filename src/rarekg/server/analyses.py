@@ -24,6 +24,7 @@ from rarekg.analysis import (
     to_json,
 )
 from rarekg.analysis.chains import DEFAULT_LIMIT, DEFAULT_MAX_LENGTH, LIMIT_BOUND, MAX_LENGTH_BOUND
+from rarekg.analysis.chokepoint_methods import DEFAULT_WEIGHTING, WEIGHTINGS
 from rarekg.analysis.chokepoints import DEFAULT_TOP, TOP_BOUND
 from rarekg.analysis.criticality import METHODS, Statistics, read_statistics
 from rarekg.analysis.projection import Run
@@ -114,7 +115,11 @@ class Analyses:
 
     def _chokepoints(self, params: Mapping[str, str]) -> Answer:
         top = whole_number(params, "top", DEFAULT_TOP, 1, TOP_BOUND)
-        return self._json(chokepoints_report(self.projection, top=top, on=text(params, "on")))
+        method = text(params, "method") or DEFAULT_WEIGHTING
+        if method not in WEIGHTINGS:
+            raise ParameterError(f"method must be one of {', '.join(WEIGHTINGS)}, not {method!r}")
+        report = chokepoints_report(self.projection, top=top, on=text(params, "on"), method=method)
+        return self._json(report)
 
     def _criticality(self, params: Mapping[str, str]) -> Answer:
         method = text(params, "method")
