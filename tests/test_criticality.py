@@ -20,6 +20,7 @@ from rarekg.kg import KnowledgeGraph
 from rarekg.namespaces import RKR
 from rarekg.server.analyses import Analyses, AnalysisJob
 from rarekg.server.params import MAX_TEXT
+from rarekg.viz import explore
 
 DIAMOND = DATA / "analysis" / "diamond" / "graph.ttl"
 
@@ -153,3 +154,11 @@ def test_comparison_reports_each_method(diamond: KnowledgeGraph) -> None:
     assert methods["geopolrisk"].spearman is None
     assert "no correlation" in methods["geopolrisk"].note
     assert to_json(report)["composite"] == COMPOSITE.formula()
+
+
+def test_explorer_panel_shows_methods_beside_the_score(diamond: KnowledgeGraph) -> None:
+    explorer = explore(diamond)
+    facts = explorer.details[str(RKR["E"])]["facts"]
+    names = [f[0] for f in facts]
+    assert names[0] == "chokepoint score"
+    assert facts[1] == ["HHI (Mining, 2024)", "5200"]

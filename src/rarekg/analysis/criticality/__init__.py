@@ -93,3 +93,45 @@ __all__ = [
     "criticality_text",
     "read_statistics",
 ]
+
+
+def panel_facts(
+    projection: Projection, stats: Statistics, on: dt.date
+) -> dict[str, list[list[str]]]:
+    """Node IRI -> one ``[name, value]`` row per method result, for the explorer's panel.
+
+    The concentration row names the item's most concentrated stage; GeoPolRisk its
+    highest score among the largest importers of the latest year; a method that lacks
+    inputs says "insufficient data" and what is missing.
+    """
+    rows: dict[str, list[list[str]]] = {}
+    query = Query(None, None, None, on)
+    best: dict[str, MethodResult] = {}
+    for result in METHODS["hhi"].compute(projection, stats, query):
+        if result.value is None or not result.measure.startswith("HHI (curated"):
+            continue
+        if result.item.iri not in best or result.value > (best[result.item.iri].value or 0.0):
+            best[result.item.iri] = result
+    for iri, result in best.items():
+        stage = (result.stage or "").rsplit("/", 1)[-1]
+        rows.setdefault(iri, []).append([f"HHI ({stage}, {result.year})", f"{result.value:.0f}"])
+    for name in ("geopolrisk", "eu-sr"):
+        method = METHODS[name]
+        per_item: dict[str, list[MethodResult]] = {}
+        for result in method.compute(projection, stats, query):
+            per_item.setdefault(result.item.iri, []).append(result)
+        for iri, results in per_item.items():
+            valued = [r for r in results if r.value is not None]
+            label = f"{method.info.name} v{method.info.version}"
+            if valued:
+                top = max(valued, key=lambda r: r.value or 0.0)
+                where = ", ".join(
+                    x
+                    for x in (top.importer.label if top.importer else "", str(top.year or ""))
+                    if x
+                )
+                rows.setdefault(iri, []).append([label, f"{top.value:.3f} ({where})"])
+            else:
+                missing = sorted({m.input for r in results for m in r.insufficient_data})
+                rows.setdefault(iri, []).append([label, "insufficient data: " + ", ".join(missing)])
+    return rows
