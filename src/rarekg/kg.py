@@ -22,6 +22,7 @@ from rarekg.namespaces import INFERRED_GRAPH, PREFIXES
 from rarekg.paths import Artefacts, cache_dir, find_artefacts
 from rarekg.reason import Reasoning
 from rarekg.sparql_text import declares_dataset
+from rarekg.stats import STATS_GRAPHS
 from rarekg.store import GraphList, QueryResults, SourceFile, as_dataset
 
 log = logging.getLogger(__name__)
@@ -157,8 +158,14 @@ class KnowledgeGraph:
 
     @property
     def graph_names(self) -> list[str]:
-        """IRIs of the named graphs: one per source file, then the inferred graph."""
-        return [str(s.graph) for s in self.sources] + [str(INFERRED_GRAPH)]
+        """IRIs of the named graphs: per source file, inferred, then the statistics ones.
+
+        The statistics graphs (:mod:`rarekg.stats`) are listed when the build made them,
+        so that ``rarekg load`` sends them to a remote store too.
+        """
+        made = {g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)}
+        built = [name for name in STATS_GRAPHS if name in made]
+        return [str(s.graph) for s in self.sources] + [str(INFERRED_GRAPH), *built]
 
     def run(
         self,
