@@ -17,6 +17,8 @@ from rarekg.analysis import (
     chains_text,
     chokepoints_report,
     chokepoints_text,
+    criticality_report,
+    criticality_text,
     exposure_csv,
     exposure_html,
     exposure_report,
@@ -26,8 +28,12 @@ from rarekg.analysis import (
     to_json,
 )
 from rarekg.analysis.chains import DEFAULT_LIMIT, DEFAULT_MAX_LENGTH, LIMIT_BOUND, MAX_LENGTH_BOUND
+from rarekg.analysis.chokepoint_methods import DEFAULT_WEIGHTING, WEIGHTINGS
 from rarekg.analysis.chokepoints import DEFAULT_TOP, TOP_BOUND
+from rarekg.analysis.criticality import METHODS
+from rarekg.analysis.criticality.compare import comparison_text
 from rarekg.analysis.projection import dataset_horizon
+from rarekg.analysis.reports import YEARS, comparison_report
 from rarekg.build import STORE_DIR_ENV, to_stderr
 from rarekg.export import EXPORTERS, export
 from rarekg.formats import FORMATS, RESULTS, by_name, kind_of, serialize
@@ -205,13 +211,83 @@ def chains_command(
     show_default=True,
     help="How many to list.",
 )
+@click.option(
+    "--method",
+    type=click.Choice(list(WEIGHTINGS)),
+    default=DEFAULT_WEIGHTING,
+    show_default=True,
+    help="The weighting of the score; each weight's basis is in docs/criticality.md.",
+)
 @_on_option
 @_format_option
 @click.pass_obj
-def chokepoints_command(obj: dict[str, Path | None], top: int, on: str | None, fmt: str) -> None:
-    """Rank the chokepoints of the supply chain, with the measures and evidence behind each."""
+def chokepoints_command(
+    obj: dict[str, Path | None], top: int, method: str, on: str | None, fmt: str
+) -> None:
+    """Rank the chokepoints of the supply chain, with the measures and evidence behind each.
+
+    The composite weighs concentration, dominance, betweenness, minimum cut and control;
+    --method concentration, network or equal ranks by another weighting.
+    """
     kg = _load(obj)
-    _analysis_output(lambda: chokepoints_report(kg, top=top, on=on), fmt, chokepoints_text)
+    _analysis_output(
+        lambda: chokepoints_report(kg, top=top, on=on, method=method), fmt, chokepoints_text
+    )
+
+
+@main.command("criticality")
+@click.option(
+    "--method",
+    type=click.Choice(list(METHODS)),
+    default=None,
+    help="One published method (default: all): geopolrisk, eu-sr or hhi.",
+)
+@click.option("--item", default=None, metavar="ITEM", help="The item or material (name or IRI).")
+@click.option(
+    "--year", type=click.IntRange(*YEARS), default=None, help="The year (default: the latest)."
+)
+@click.option(
+    "--importer",
+    default=None,
+    metavar="COUNTRY",
+    help="The importing country, for GeoPolRisk (default: the largest importers).",
+)
+@click.option(
+    "--compare",
+    is_flag=True,
+    help="Instead: the rank correlation of the composite chokepoint score with each method.",
+)
+@_on_option
+@_format_option
+@click.pass_obj
+def criticality_command(
+    obj: dict[str, Path | None],
+    method: str | None,
+    item: str | None,
+    year: int | None,
+    importer: str | None,
+    compare: bool,
+    on: str | None,
+    fmt: str,
+) -> None:
+    """Criticality by published methods, each input shown with its sources.
+
+    GeoPolRisk (per importer, material and year), EU supply risk (the Commission's 2017
+    method) and the HHI per stage and element. An input the graph lacks is listed as
+    insufficient data, never filled in. The statistics come from the stats extra.
+    Example: rarekg criticality --method geopolrisk --importer Japan --year 2022.
+    """
+    kg = _load(obj)
+    if compare:
+        _analysis_output(lambda: comparison_report(kg, on=on), fmt, comparison_text)
+        return
+    _analysis_output(
+        lambda: criticality_report(
+            kg, method=method, item=item, year=year, importer=importer, on=on
+        ),
+        fmt,
+        criticality_text,
+    )
 
 
 @main.command("simulate")

@@ -30,7 +30,7 @@ from rarekg.server.workers import WorkerPool
 class Compute(Protocol):
     """Answers a request with the named analysis.
 
-    The analyses are ``chains``, ``chokepoints``, ``simulate``, ``graph`` and
+    The analyses are ``chains``, ``chokepoints``, ``criticality``, ``simulate``, ``graph`` and
     ``exposure``; parameters come from the request's query string and, for
     ``exposure``, the body already read within the limits.
     """

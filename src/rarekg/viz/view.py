@@ -21,6 +21,7 @@ import networkx as nx
 
 from rarekg.analysis import Projection, chokepoints_report, project
 from rarekg.analysis.asof import in_force_windows
+from rarekg.analysis.criticality import panel_facts, read_statistics
 from rarekg.kg import KnowledgeGraph
 from rarekg.names import ResolveError, Resolver, local_name
 from rarekg.viz.panel import Facts, details, produced_in, words
@@ -246,11 +247,14 @@ def explore(kg: KnowledgeGraph, scores: Mapping[str, float] | None = None) -> Ex
     inputs = nx.DiGraph(
         (u, v) for u, v, f in projection.graph.edges(data="family") if f == "dependency"
     )
+    criticality = panel_facts(projection, kg.cached(read_statistics), dt.date.today())
     for s in shown:
         explorer.facets[s] = _facets(projection, facts, inputs, s, windows.get(s))
         explorer.details[s] = details(facts, s, shown, producing, explorer.sources)
         if s in scores:
             explorer.details[s]["facts"].insert(0, ["chokepoint score", f"{scores[s]:.2f}"])
+        # The published criticality methods beside the score (rarekg criticality).
+        explorer.details[s]["facts"][1 if s in scores else 0 : 0] = criticality.get(s, [])
     explorer.chokepoints = sorted((s for s in scores if s in shown), key=lambda s: -scores[s])
     return explorer
 
