@@ -353,6 +353,9 @@ class Converter:
         try:
             if value is not None and column.read is not None:
                 column.read(value)
+        except ValueError as error:
+            raise ImportFailure(self.path, f"{value!r}: {error}", row, column.name) from None
+        try:
             if column.resolve is not None:
                 return self.kinds[column.resolve](value, cells)
         except (CellError, ValueError) as error:
