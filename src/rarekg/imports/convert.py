@@ -108,8 +108,14 @@ class Template:
             raise ValueError(f"URI template {text!r}: only {{name}} and {{+name}} are supported")
         self.names = [self.parts[i + 1] for i in range(1, len(self.parts), 3)]
         self.constant = None if self.names else self._absolute(text)
+        # A plain relative path ("trade/{_row}") joins the base by concatenation, which
+        # is what urljoin does for it, without parsing both IRIs on every row.
+        head = self.parts[0]
+        self._under_base = bool(head) and head[0].isalnum() and ":" not in head and "." not in head
 
     def _absolute(self, text: str) -> str:
+        if "://" in text:
+            return text
         prefixed = _PREFIXED.fullmatch(text)
         if prefixed and prefixed.group(1) in PREFIXES:
             return PREFIXES[prefixed.group(1)] + prefixed.group(2)
@@ -128,7 +134,12 @@ class Template:
                 value = values.get(part) or ""
                 reserved = self.parts[i - 1] == "+"
                 out.append(quote(value, safe=_RESERVED if reserved else ""))
+        if self._under_base:
+            return self.base + "".join(out)
         return self._absolute("".join(out))
+
+
+_NEEDS_ESCAPE = re.compile(r'["\\\n\r]')
 
 
 @dataclass
@@ -152,25 +163,49 @@ class _Column:
 
     def literal(self, text: str) -> str:
         """The cell as an N-Triples literal of the column's datatype."""
-        escaped = json.dumps(text, ensure_ascii=False)
+        plain = not _NEEDS_ESCAPE.search(text)
+        escaped = f'"{text}"' if plain else json.dumps(text, ensure_ascii=False)
         if self.datatype in (None, _XSD + "string"):
             return f"{escaped}@{self.lang}" if self.lang else escaped
         return f"{escaped}^^<{self.datatype}>"
 
 
+#: Numeric datatypes every plain unsigned integer ("12345") is a valid value of.
+_UNSIGNED_OK = frozenset({"decimal", "integer", "double", "float", "number", "nonNegativeInteger"})
+
+
+def _plain_unsigned_valid(column: Column) -> bool:
+    """Tell whether every plain unsigned integer passes the column's datatype and constraints.
+
+    True for a numeric datatype whose only constraint is a minimum of 0 or less: then
+    csvw's check of such a cell is known to pass, and is skipped (the hot path of a large
+    import: weights and values rarely repeat). Anything else goes through csvw.
+    """
+    datatype = column.inherit("datatype")
+    if datatype is None or str(datatype.base) not in _UNSIGNED_OK:
+        return False
+    limits: tuple[str, ...] = ("format", "length", "minLength", "maxLength", "maximum")
+    limits += ("minExclusive", "maxExclusive", "maxInclusive")
+    if any(getattr(datatype, name, None) is not None for name in limits):
+        return False
+    low = datatype.minimum if datatype.minimum is not None else datatype.minInclusive
+    return low is None or float(low) <= 0
+
+
 def _reader(column: Column) -> Callable[[str], Any] | None:
     """The column's cell check through csvw, each distinct cell checked once.
 
-    Most cells of an import repeat (codes, years, units); a cache of the last values
-    seen keeps csvw's datatype check off the hot path without a second implementation.
+    Most cells of an import repeat (codes, years, units); a cache of the values seen
+    keeps csvw's datatype check off the hot path without a second implementation.
     """
     if column.inherit("datatype") is None:
         return None
     seen: dict[str, Any] = {}
+    unsigned = _plain_unsigned_valid(column)
 
     def read(text: str) -> Any:
-        if text in seen:
-            return seen[text]
+        if text in seen or (unsigned and text.isascii() and text.isdigit()):
+            return None
         value = column.read(text)
         if len(seen) < 4096:
             seen[text] = value
@@ -333,6 +368,16 @@ class Converter:
                     f"the kinds are {', '.join(self.kinds)}",
                 )
         self.virtual = [c for c in mapping.columns if c.virtual]
+        # Virtual columns with only a constant value or default give the same term on
+        # every row: worked out once.
+        self._constant: dict[str, str] = {}
+
+        # Columns whose cells give no triple and need no check are skipped.
+        self._skipped = {
+            c.name
+            for c in mapping.columns
+            if not (c.required or c.read or c.resolve or c.output or c.virtual)
+        }
 
     def _cell(
         self, column: _Column, text: str, row: int, cells: dict[str, str], iris: dict[str, str]
@@ -379,13 +424,25 @@ class Converter:
                 raise ImportFailure(self.path, "required, but missing", row, column.name)
         terms: list[tuple[_Column, str]] = []
         for column, text in zip(header, raw, strict=False):
+            if column.name in self._skipped:
+                continue
             term = self._cell(column, text, row, cells, iris)
             if term is not None:
                 terms.append((column, term))
                 if column.resolve is not None and term.startswith("<"):
                     iris[column.name] = term[1:-1]
         for column in self.virtual:
+            if column.name in self._constant:
+                terms.append((column, self._constant[column.name]))
+                continue
             term = self._cell(column, "", row, cells, iris)
+            if (
+                term is not None
+                and column.resolve is None
+                and column.text is None
+                and (column.value is None or column.value.constant is not None)
+            ):
+                self._constant[column.name] = term
             if term is not None:
                 terms.append((column, term))
         default_subject = (

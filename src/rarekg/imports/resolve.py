@@ -88,6 +88,7 @@ class Resolvers:
     _hs: dict[str, str] = field(default_factory=hs_table)
     _countries: dict[str, str | None] = field(default_factory=dict)
     _names: dict[tuple[str, str], str] = field(default_factory=dict)
+    _periods: dict[tuple[str | None, ...], tuple[int, int | None]] = field(default_factory=dict)
 
     @property
     def kinds(self) -> Mapping[str, Callable[[str | None, Mapping[str, str]], str | None]]:
@@ -198,6 +199,12 @@ class Resolvers:
 
     def _year_month(self, row: Mapping[str, str]) -> tuple[int, int | None]:
         """Comtrade's period: ``period`` (YYYY or YYYYMM), else ``refYear`` and ``refMonth``."""
+        key = (row.get("period"), row.get("refYear"), row.get("refMonth"))
+        if key not in self._periods:
+            self._periods[key] = self._read_year_month(row)
+        return self._periods[key]
+
+    def _read_year_month(self, row: Mapping[str, str]) -> tuple[int, int | None]:
         period = (row.get("period") or "").strip()
         if period:
             if re.fullmatch(r"[0-9]{4}", period):
