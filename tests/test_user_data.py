@@ -182,3 +182,15 @@ def test_serve_with_data_answers_from_the_user_graphs(server: str) -> None:
     assert report.status_code == 200
     policies = {e["policy"]["iri"] for e in report.json()["parts"][0]["exposures"]}
     assert ANN_18 in policies
+
+
+def test_the_explorer_marks_the_users_nodes(user_kg: KnowledgeGraph) -> None:
+    from rarekg.viz.view import explore
+
+    explorer = explore(user_kg, scores={})
+    rotor = explorer.nodes["https://example.org/my/rotor"]
+    assert "your data (user/parts)" in rotor["title"]
+    assert ["your data", "graph user/parts"] in explorer.details["https://example.org/my/rotor"][
+        "facts"
+    ]
+    assert "your data" not in explorer.nodes[str(RKR.Dysprosium)]["title"]

@@ -132,3 +132,17 @@ def _converted(
     if not target.exists():
         convert_file(path, mapping, target, shipped(), stem=path.stem)
     return target
+
+
+def user_nodes(kg: KnowledgeGraph) -> dict[str, str]:
+    """Each node a user graph describes (gives a type) -> the name of that graph (``user/NAME``).
+
+    For the explorer, which marks these nodes as the user's. Build it once per graph with
+    ``kg.cached(user_nodes)``.
+    """
+    text = f"""SELECT ?node (MIN(STR(?g)) AS ?graph) WHERE {{
+      GRAPH ?g {{ ?node a ?type }}
+      FILTER (STRSTARTS(STR(?g), "{USER_GRAPH_BASE}"))
+    }} GROUP BY ?node"""
+    found = kg.query(text)
+    return {str(r["node"]): str(r["graph"]).removeprefix(GRAPH_BASE) for r in found}

@@ -23,6 +23,7 @@ from rarekg.analysis import Projection, chokepoints_report, project
 from rarekg.analysis.asof import in_force_windows
 from rarekg.kg import KnowledgeGraph
 from rarekg.names import ResolveError, Resolver, local_name
+from rarekg.user_data import user_nodes
 from rarekg.viz.panel import Facts, details, produced_in, words
 
 
@@ -214,6 +215,7 @@ def explore(kg: KnowledgeGraph, scores: Mapping[str, float] | None = None) -> Ex
         scores = chokepoint_scores(projection)
     explorer = Explorer(scored=bool(scores), resolver=names)
     top = max(scores.values(), default=0.0) if scores else 0.0
+    yours = kg.cached(user_nodes)
     for iri in projection.graph:
         style = node_style(projection.classes.get(iri, frozenset()))
         if style is None:
@@ -227,6 +229,7 @@ def explore(kg: KnowledgeGraph, scores: Mapping[str, float] | None = None) -> Ex
         explorer.nodes[iri] = {
             "label": short_label(label),
             "title": f"{label}\n{style.label}"
+            + (f"\nyour data ({yours[iri]})" if iri in yours else "")
             + (f"\nchokepoint score {score:.2f}" if scores else ""),
             "cls": style.key,
             "color": style.colour,
@@ -251,6 +254,8 @@ def explore(kg: KnowledgeGraph, scores: Mapping[str, float] | None = None) -> Ex
         explorer.details[s] = details(facts, s, shown, producing, explorer.sources)
         if s in scores:
             explorer.details[s]["facts"].insert(0, ["chokepoint score", f"{scores[s]:.2f}"])
+        if s in yours:
+            explorer.details[s]["facts"].insert(0, ["your data", f"graph {yours[s]}"])
     explorer.chokepoints = sorted((s for s in scores if s in shown), key=lambda s: -scores[s])
     return explorer
 
