@@ -52,7 +52,7 @@ LAYOUTS = ("bom", "suppliers", "comtrade")
 METADATA_SUFFIX = "-metadata.json"
 _TEMPLATE = re.compile(r"\{(\+?)([A-Za-z_][A-Za-z0-9_]*)\}")
 _PREFIXED = re.compile(r"([A-Za-z][\w-]*):(\S*)")
-_RESERVED = ":/?#[]@!$&'()*+,;="
+_RESERVED = ":/?#[]@!$&'()*+,;=%"
 _XSD = PREFIXES["xsd"]
 #: CSVW's datatype names that are not XSD names, to their XSD datatype.
 _DATATYPES = {"number": _XSD + "double", "any": _XSD + "anyAtomicType"}
@@ -530,19 +530,11 @@ def convert_file(
     return count
 
 
-def describe(path: Path) -> str:
-    """A short account of a mapping's columns, for ``--help`` and the docs."""
-    mapping = Mapping_.read(path, "x")
-    names = [c.name + ("*" if c.required else "") for c in mapping.columns if not c.virtual]
-    return ",".join(names)
-
-
 __all__ = [
     "LAYOUTS",
     "METADATA_SUFFIX",
     "USER_BASE",
     "ImportFailure",
     "convert_file",
-    "describe",
     "layout_mapping",
 ]
