@@ -179,16 +179,23 @@ class Derived:
         return digest.hexdigest()[:32]
 
 
-def default_store_dir(artefacts: Artefacts) -> Path:
+def default_store_dir(artefacts: Artefacts, data: Path | None = None) -> Path:
     """The store folder of a data root: ``RAREKG_STORE_DIR``, else one under the cache folder.
 
     Under the cache folder the store is keyed by the root's path: two data roots never
-    share a store, and the same root always finds its own again.
+    share a store, and the same root always finds its own again. With the user's data
+    folder ``data`` (``--data``) the key holds its path too, and under
+    ``RAREKG_STORE_DIR`` such a store is a subfolder: a store with user graphs never
+    replaces the one without, nor one with another folder's.
     """
+    user = f"-with-{data.name}-{_key(str(data))}" if data is not None else ""
     if env := os.environ.get(STORE_DIR_ENV):
-        return Path(env)
-    key = hashlib.sha256(str(artefacts.root).encode()).hexdigest()[:16]
-    return cache_dir() / "stores" / f"{artefacts.root.name}-{key}"
+        return Path(env) / user.lstrip("-") if user else Path(env)
+    return cache_dir() / "stores" / f"{artefacts.root.name}-{_key(str(artefacts.root))}{user}"
+
+
+def _key(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _digest(path: Path) -> str:

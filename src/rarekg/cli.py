@@ -37,6 +37,7 @@ from rarekg.analysis.reports import YEARS, comparison_report
 from rarekg.build import STORE_DIR_ENV, to_stderr
 from rarekg.export import EXPORTERS, export
 from rarekg.formats import FORMATS, RESULTS, by_name, kind_of, serialize
+from rarekg.imports.convert import LAYOUTS, ImportFailure, convert_file, layout_mapping
 from rarekg.kg import KnowledgeGraph, QueryError, build_store, load
 from rarekg.paths import find_artefacts
 from rarekg.queries import (
@@ -47,6 +48,7 @@ from rarekg.queries import (
 )
 from rarekg.settings import MIB, Settings, format_size, parse_size
 from rarekg.store import LoadError
+from rarekg.user_data import DATA_ENV
 from rarekg.validate import validate
 from rarekg.viz.network import DEFAULT_DEPTH, MAX_DEPTH
 
@@ -85,14 +87,22 @@ _format_option = click.option(
     envvar="RAREKG_HOME",
     help="Folder holding ontology/, graph/ and queries/ (default: the shipped data).",
 )
+@click.option(
+    "--data",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    envvar=DATA_ENV,
+    help="Your own data beside the shipped graph, for every command: a folder of .ttl, "
+    ".trig and .csv files (each CSV with its CSVW mapping NAME.csv-metadata.json), each "
+    "loaded into the graph user/NAME (docs/import.md). Nothing is written into it.",
+)
 @click.pass_context
-def main(ctx: click.Context, root: Path | None) -> None:
+def main(ctx: click.Context, root: Path | None, data: Path | None) -> None:
     """A knowledge graph of the global rare earth trade.
 
     Every fact is sourced and dated. Start with `rarekg serve` for the SPARQL
     endpoint and the explorer, or `rarekg validate` to check the data.
     """
-    ctx.obj = {"root": root}
+    ctx.obj = {"root": root, "data": data}
 
 
 @main.command("validate")
@@ -101,10 +111,10 @@ def main(ctx: click.Context, root: Path | None) -> None:
 def validate_command(obj: dict[str, Path | None], fmt: str) -> None:
     """Check syntax, SHACL shapes, integrity checks and OWL consistency.
 
-    Exits 0 only when the ontology and graph are clean; otherwise prints every
-    violation with its rule, node and file, and exits 1.
+    Exits 0 only when the ontology and graph (and the graphs of --data) are clean;
+    otherwise prints every violation with its rule, node and file, and exits 1.
     """
-    report = validate(obj["root"])
+    report = validate(obj["root"], obj["data"])
     click.echo(report.to_json() if fmt == "json" else report.text)
     sys.exit(0 if report.conforms else 1)
 
@@ -115,10 +125,13 @@ def validate_command(obj: dict[str, Path | None], fmt: str) -> None:
 def _load(obj: dict[str, Path | None], store_dir: Path | None = None) -> KnowledgeGraph:
     """The knowledge graph, its store built first when an input changed (progress on stderr).
 
-    A file that cannot be read or parsed is reported as file:line:column.
+    A file that cannot be read or parsed is reported as file:line:column; a bad row of
+    a CSV file of --data as file:row:column, exiting 2.
     """
     try:
-        return load(obj["root"], store_path=store_dir, echo=to_stderr)
+        return load(obj["root"], store_path=store_dir, echo=to_stderr, data=obj["data"])
+    except ImportFailure as error:
+        _fail(str(error))
     except LoadError as error:
         raise click.ClickException(str(error)) from None
 
@@ -142,7 +155,15 @@ def build_command(obj: dict[str, Path | None], store_dir: Path | None, fresh: bo
     analyses build implicitly; this command does it ahead of time.
     """
     try:
-        opened = build_store(obj["root"], store_path=store_dir, use_cache=not fresh, echo=to_stderr)
+        opened = build_store(
+            obj["root"],
+            store_path=store_dir,
+            use_cache=not fresh,
+            echo=to_stderr,
+            data=obj["data"],
+        )
+    except ImportFailure as error:
+        _fail(str(error))
     except LoadError as error:
         raise click.ClickException(str(error)) from None
     if not opened.built:
@@ -348,6 +369,45 @@ def exposure_command(obj: dict[str, Path | None], bom: Path, on: str | None, fmt
     kg = _load(obj)
     writer = _EXPOSURE_WRITERS.get(fmt, exposure_text)
     _analysis_output(lambda: exposure_report(kg, data, on=on), fmt, writer)
+
+
+@main.command("import")
+@click.argument("layout", type=click.Choice(LAYOUTS))
+@click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    metavar="DIR/NAME.ttl",
+    help="The Turtle file to write (replaced atomically); put it in your --data folder "
+    "to load it as the graph user/NAME.",
+)
+@click.pass_obj
+def import_command(obj: dict[str, Path | None], layout: str, csv_file: Path, output: Path) -> None:
+    """Convert a CSV file of a known LAYOUT to Turtle once, through its CSVW mapping.
+
+    Layouts (docs/import.md): bom (part,parent,quantity,unit,item,supplier,
+    supplier_country), suppliers (company,country,stage,item,capacity,unit,year) and
+    comtrade (UN Comtrade's bulk CSV: refYear, refMonth or period, reporterISO,
+    partnerISO, flowCode, cmdCode, netWgt, ...). Names are resolved against the graph.
+    A bad row stops the import with FILE:ROW:COLUMN and the reason, exit 2; nothing is
+    written. Example: rarekg import comtrade examples/comtrade-extract.csv -o my/trade.ttl
+    """
+    if not output.parent.is_dir():
+        raise click.UsageError(f"no such folder: {output.parent}")
+    if not csv_file.is_file():
+        raise click.UsageError(f"no such file: {csv_file}")
+    kg = _load(obj)
+
+    def progress(rows: int) -> None:
+        to_stderr(f"{rows:,} rows converted")
+
+    try:
+        rows = convert_file(csv_file, layout_mapping(layout), output, kg, progress=progress)
+    except ImportFailure as error:
+        _fail(str(error))
+    click.echo(f"wrote {output}: {rows} rows as the graph user/{output.stem}")
 
 
 @main.command("export")

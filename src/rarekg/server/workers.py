@@ -71,12 +71,13 @@ def _over_memory(limit: int) -> Answer:
     )
 
 
-def worker_main(role: str, location: str, root: str, settings: Settings) -> None:
+def worker_main(role: str, location: str, root: str, data: str, settings: Settings) -> None:
     """Cap this process's memory, get ready for its role, then answer jobs from stdin.
 
     Roles: ``query`` opens the built store at ``location`` read-only (none when it is
     ``""``: it then only reads remote stores' answers); ``analysis`` opens the
-    knowledge graph of the data root ``root`` from the same store and answers analyses
+    knowledge graph of the data root ``root`` (and the user's folder ``data``, if not
+    ``""``) from the same store and answers analyses
     and pages. Standard output is kept for the answers; anything else printed goes to
     stderr.
     """
@@ -84,7 +85,7 @@ def worker_main(role: str, location: str, root: str, settings: Settings) -> None
     resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
     jobs, answers = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
-    handle = _handler(role, location, root, settings)
+    handle = _handler(role, location, root, data, settings)
     _write(answers, _READY)
     while (job := _read(jobs)) is not None:
         try:
@@ -106,7 +107,9 @@ def _remote_run(kg: KnowledgeGraph, settings: Settings) -> Run | None:
     return select_through(store, settings.timeout)
 
 
-def _handler(role: str, location: str, root: str, settings: Settings) -> Callable[[object], Answer]:
+def _handler(
+    role: str, location: str, root: str, data: str, settings: Settings
+) -> Callable[[object], Answer]:
     if role == ANALYSIS:
         # Queries come first: the analyses (and warming up after a restart) yield the CPU.
         os.nice(_ANALYSIS_NICENESS)
@@ -114,7 +117,7 @@ def _handler(role: str, location: str, root: str, settings: Settings) -> Callabl
         from rarekg.kg import open_built
         from rarekg.server.analyses import Analyses, AnalysisJob
 
-        kg = open_built(root or None, location)
+        kg = open_built(root or None, location, data or None)
         analyses = Analyses(kg, _remote_run(kg, settings))
         analyses.warm()
 
@@ -173,7 +176,9 @@ class _Worker:
         self._drain = asyncio.get_running_loop().create_task(self._read_stderr())
 
     @classmethod
-    async def start(cls, role: str, location: str, root: str, settings: Settings) -> _Worker:
+    async def start(
+        cls, role: str, location: str, root: str, data: str, settings: Settings
+    ) -> _Worker:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -181,6 +186,7 @@ class _Worker:
             role,
             location,
             root,
+            data,
             json.dumps(asdict(settings)),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
@@ -252,6 +258,7 @@ class WorkerPool:
         self.size = settings.analysis_workers if role == ANALYSIS else settings.workers
         self._location = str(kg.location) if kg is not None and kg.location else ""
         self._root = str(kg.artefacts.root) if kg is not None else ""
+        self._data = str(kg.data) if kg is not None and kg.data else ""
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._workers: set[_Worker] = set()
         self._spawning: set[asyncio.Task[None]] = set()
@@ -264,7 +271,9 @@ class WorkerPool:
         await asyncio.gather(*(self._spawn() for _ in range(self.size)))
 
     async def _spawn(self) -> None:
-        worker = await _Worker.start(self.role, self._location, self._root, self.settings)
+        worker = await _Worker.start(
+            self.role, self._location, self._root, self._data, self.settings
+        )
         self._workers.add(worker)
         try:
             if await worker.receive() != _READY:
@@ -347,4 +356,4 @@ def _settings(text: str) -> Settings:
 
 
 if __name__ == "__main__":
-    worker_main(sys.argv[1], sys.argv[2], sys.argv[3], _settings(sys.argv[4]))
+    worker_main(sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], _settings(sys.argv[5]))

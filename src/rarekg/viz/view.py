@@ -24,6 +24,7 @@ from rarekg.analysis.asof import in_force_windows
 from rarekg.analysis.criticality import panel_facts, read_statistics
 from rarekg.kg import KnowledgeGraph
 from rarekg.names import ResolveError, Resolver, local_name
+from rarekg.user_data import user_nodes
 from rarekg.viz.panel import Facts, details, produced_in, words
 
 
@@ -215,6 +216,7 @@ def explore(kg: KnowledgeGraph, scores: Mapping[str, float] | None = None) -> Ex
         scores = chokepoint_scores(projection)
     explorer = Explorer(scored=bool(scores), resolver=names)
     top = max(scores.values(), default=0.0) if scores else 0.0
+    yours = kg.cached(user_nodes)
     for iri in projection.graph:
         style = node_style(projection.classes.get(iri, frozenset()))
         if style is None:
@@ -228,6 +230,7 @@ def explore(kg: KnowledgeGraph, scores: Mapping[str, float] | None = None) -> Ex
         explorer.nodes[iri] = {
             "label": short_label(label),
             "title": f"{label}\n{style.label}"
+            + (f"\nyour data ({yours[iri]})" if iri in yours else "")
             + (f"\nchokepoint score {score:.2f}" if scores else ""),
             "cls": style.key,
             "color": style.colour,
@@ -255,6 +258,8 @@ def explore(kg: KnowledgeGraph, scores: Mapping[str, float] | None = None) -> Ex
             explorer.details[s]["facts"].insert(0, ["chokepoint score", f"{scores[s]:.2f}"])
         # The published criticality methods beside the score (rarekg criticality).
         explorer.details[s]["facts"][1 if s in scores else 0 : 0] = criticality.get(s, [])
+        if s in yours:
+            explorer.details[s]["facts"].insert(0, ["your data", f"graph {yours[s]}"])
     explorer.chokepoints = sorted((s for s in scores if s in shown), key=lambda s: -scores[s])
     return explorer
 
