@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from statistics import mean
+from statistics import fmean
 
 
 def order_layers(
@@ -48,7 +48,7 @@ def order_layers(
         for layer in keys + keys[::-1]:
             column = order[layer]
             barycentre = {
-                n: mean(place[m] for m in neighbours[n]) if neighbours[n] else place[n]
+                n: fmean(place[m] for m in neighbours[n]) if neighbours[n] else place[n]
                 for n in column
             }
             column.sort(key=lambda n: barycentre[n])

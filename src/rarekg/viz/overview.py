@@ -105,14 +105,14 @@ def groups(explorer: Explorer, ids: Iterable[str]) -> list[Group]:
         ...              edges=[("x", "b", "contains", "dependency")],
         ...              layers={"a": 0, "b": 0, "x": 1})
         >>> [(g.id, g.label, g.members) for g in groups(e, ["a", "b", "x"])]
-        [('element@0', 'Rare-earth elements', ('b', 'a')), ('material@1', 'Materials', ('x',))]
+        [('element@0', 'Rare-earth elements', ('a', 'b')), ('material@1', 'Materials', ('x',))]
     """
     place = placement(explorer, ids)
     band_rank = {band: i for i, band in enumerate(BANDS)}
     # One layer per column and band, so a column's bands are ordered apart.
     layers = {n: column * len(BANDS) + band_rank[band] for n, (column, band) in place.items()}
     order = order_layers(layers, ((u, v) for u, v, _, _ in explorer.edges))
-    kinds = [style.key for style in explorer.node_classes]
+    kinds = {style.key: i for i, style in enumerate(explorer.node_classes)}
     members: dict[tuple[int, str, str], list[str]] = {}
     for layer in sorted(order):
         for node in order[layer]:
@@ -120,7 +120,8 @@ def groups(explorer: Explorer, ids: Iterable[str]) -> list[Group]:
             members.setdefault((column, band, explorer.nodes[node]["cls"]), []).append(node)
     found = []
     for (column, band, cls), nodes in sorted(
-        members.items(), key=lambda kv: (kv[0][0], band_rank[kv[0][1]], kinds.index(kv[0][2]))
+        members.items(),
+        key=lambda kv: (kv[0][0], band_rank[kv[0][1]], kinds.get(kv[0][2], len(kinds))),
     ):
         label = PLURAL.get(cls, cls)
         if band != CHAIN:

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from rarekg.kg import KnowledgeGraph
 from rarekg.viz.network import neighbourhood, to_network
 from rarekg.viz.ontology import ontology_explorer
-from rarekg.viz.overview import BANDS, groups
+from rarekg.viz.overview import BANDS
 from rarekg.viz.view import Explorer, explore
 
 #: The page's own template, script and style, owned by viz.
@@ -83,7 +83,7 @@ def page_data(
     """
     keep = neighbourhood(explorer, focus, depth) if focus else None
     net = to_network(explorer, keep)
-    nodes, edges, _heading, _height, _width, options = net.get_network_data()
+    nodes, edges, options = net.nodes, net.edges, net.options
     ids = [node["id"] for node in nodes]
     details = {n: explorer.details[n] for n in ids if n in explorer.details}
     if not server:
@@ -98,7 +98,7 @@ def page_data(
         found = [[n, explorer.nodes[n]["label"]] for n in explorer.nodes]
         return sorted((c for c in found if explorer.nodes[c[0]]["cls"] in classes), key=str)
 
-    drawn = groups(explorer, set(ids))
+    drawn = net.groups
     return {
         "title": title,
         "server": server,
@@ -107,7 +107,7 @@ def page_data(
         else None,
         "nodes": nodes,
         "edges": edges,
-        "options": json.loads(options),
+        "options": options,
         "details": details,
         "facets": {n: explorer.facets[n] for n in ids if n in explorer.facets},
         "sources": {s: explorer.sources[s] for s in sorted(cited) if s in explorer.sources},

@@ -4,7 +4,7 @@
 read, so the explorer shows the same things and relations as ``chains``, ``simulate`` and
 GraphML; this module adds only how they look (:data:`NODE_STYLES`, :data:`EDGE_STYLES`)
 and where they sit. The side panel's facts come from :mod:`rarekg.viz.panel`;
-:mod:`rarekg.viz.network` turns an :class:`Explorer` into a pyvis network and
+:mod:`rarekg.viz.network` turns an :class:`Explorer` into vis-network records and
 :mod:`rarekg.viz.page` into our offline page.
 """
 
@@ -187,7 +187,7 @@ def scaled(explorer: Explorer, times: int) -> Explorer:
     big.timeline["statuses"] = {name(p, k): spans for p, spans in statuses.items() for k in copies}
     for k in copies:
         for node, drawn in explorer.nodes.items():
-            search = drawn.get("search", []) if k == 0 else [f"{t} {k}" for t in drawn["search"]]
+            search = [t if k == 0 else f"{t} {k}" for t in drawn.get("search", [])]
             big.nodes[name(node, k)] = {**drawn, "search": search}
             if node in explorer.details:
                 big.details[name(node, k)] = {**explorer.details[node], "iri": name(node, k)}
