@@ -190,4 +190,4 @@ def test_data_cannot_close_the_script_element() -> None:
     node |= {"shape": "dot", "size": 12, "search": [hostile]}
     html = explorer_page(Explorer(nodes={"urn:x": node}, layers={"urn:x": 0}), server=False)
     data_block = html.split('<script id="graph-data" type="application/json">')[1]
-    assert json.loads(data_block.split("</script>")[0])["nodes"][0]["label"] == hostile
+    assert json.loads(data_block.split("</script>")[0])["nodes"][0]["title"] == hostile

@@ -26,6 +26,12 @@
     var note = document.getElementById("horizon-note");
     if (note) note.hidden = !(data.horizon && date > data.horizon);
     document.getElementById("on-day").dataset.on = date;
+    var explore = document.getElementById("explorer-link");
+    if (explore) {
+      var url = new URL(explore.href);
+      url.searchParams.set(data.parameter, date);
+      explore.href = url.pathname + url.search;
+    }
   }
 
   var clock = RarekgTime.mount(place, data, show);

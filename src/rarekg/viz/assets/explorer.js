@@ -152,7 +152,10 @@ var explorer = (function () {
     });
     section(panel, "Sources", d.sources, function (s, li) { sourceLinks([s], li); });
     section(panel, "Explore further", d.links, function (l, li) {
-      li.appendChild(link(l.text, l.href, false));
+      // A thing's page opens on the explorer's day.
+      var href = day && /^\/resource\//.test(l.href)
+        ? l.href + "?" + (TIME.parameter || "on") + "=" + day : l.href;
+      li.appendChild(link(l.text, href, false));
     });
     panel.hidden = false;
     panel.scrollTop = 0;
