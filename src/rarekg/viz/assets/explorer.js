@@ -348,9 +348,15 @@ var explorer = (function () {
     item.members.forEach(function (m) { rep[m] = g.id; });
   }
 
+  // Open or close a group; an opened group is brought into view, its first members legible.
   function toggle(groupId) {
-    if (expanded.has(groupId)) expanded.delete(groupId); else expanded.add(groupId);
+    var opening = !expanded.has(groupId);
+    if (opening) expanded.add(groupId); else expanded.delete(groupId);
     render();
+    if (!opening || !groupById[groupId]) return;
+    var first = groupById[groupId].members.filter(function (m) { return shownIds.has(m); });
+    network.fit({ nodes: ["open:" + groupId].concat(first.slice(0, 14)),
+      animation: { duration: 300, easingFunction: "easeInOutQuad" } });
   }
 
   function showInForce() {
