@@ -7,6 +7,7 @@ recorded; each test asserts the record is empty.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,11 +20,14 @@ from rdflib import RDF
 
 import rarekg
 from conftest import DATA, make_root
+from rarekg.analysis import project
+from rarekg.analysis.asof import in_force
 from rarekg.kg import KnowledgeGraph
 from rarekg.namespaces import RKR
 from rarekg.viz import explore, explorer_page, write_page
 from rarekg.viz.view import scaled
 from servers import rarekg_serve
+from test_in_force import boundary_days
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -438,4 +442,18 @@ def test_moving_the_day_before_announcement_18_takes_it_out_of_force_on_an_entit
     assert row.inner_text() == "not yet in force", "the server reads the day from the address"
     assert page.locator("#chains a[href='/resource/AutomotiveIndustry']").count() >= 1
     assert page.locator("#observations svg.bar").count() >= 1
+    seen.assert_clean()
+
+
+def test_the_pages_in_force_set_is_the_rules_on_every_boundary_day(
+    visit: Callable[[str], Visit], kg: KnowledgeGraph, tmp_path: Path
+) -> None:
+    projection = kg.cached(project)
+    days = [d.isoformat() for d in boundary_days(kg)]
+    seen = visit(write_page(kg, tmp_path / "explorer.html").as_uri())
+    page = ready(seen)
+    shown = page.evaluate("days => days.map(day => RarekgTime.inForceOn(DATA.time, day))", days)
+    drawn = set(page.evaluate("Object.keys(DATA.time.statuses)"))
+    expected = [sorted(in_force(projection, dt.date.fromisoformat(d)) & drawn) for d in days]
+    assert dict(zip(days, shown, strict=True)) == dict(zip(days, expected, strict=True))
     seen.assert_clean()
