@@ -8,6 +8,7 @@ server process never computes them. Parameters are read strictly here
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -31,9 +32,11 @@ from rarekg.analysis.projection import Run
 from rarekg.analysis.reports import YEARS
 from rarekg.kg import KnowledgeGraph
 from rarekg.server.execute import JSON_TYPE, Answer
-from rarekg.server.params import ParameterError, text, whole_number
+from rarekg.server.params import ParameterError, date, text, whole_number
 from rarekg.viz import FocusNotFound, explore, explorer_page
+from rarekg.viz.entity import entity_view
 from rarekg.viz.network import DEFAULT_DEPTH, MAX_DEPTH
+from rarekg.viz.timeline import DATE_PARAMETER
 
 _HTML = "text/html; charset=utf-8"
 
@@ -70,6 +73,7 @@ class Analyses:
             "criticality": _params_only(self._criticality),
             "simulate": _params_only(self._simulate),
             "graph": _params_only(self._graph),
+            "entity": _params_only(self._entity),
             "exposure": self._exposure,
         }
 
@@ -152,5 +156,13 @@ class Analyses:
     def _graph(self, params: Mapping[str, str]) -> Answer:
         focus = text(params, "focus")
         depth = whole_number(params, "depth", DEFAULT_DEPTH, 1, MAX_DEPTH)
-        page = explorer_page(self.kg.cached(explore), focus=focus, depth=depth)
+        on = date(params, DATE_PARAMETER)
+        page = explorer_page(self.kg.cached(explore), focus=focus, depth=depth, on=on)
         return Answer(200, page.encode(), _HTML)
+
+    def _entity(self, params: Mapping[str, str]) -> Answer:
+        """An entity page's sections (:func:`rarekg.viz.entity.entity_view`) as JSON."""
+        iri = text(params, "iri", required=True) or ""
+        on = date(params, DATE_PARAMETER) or dt.date.today()
+        view = entity_view(self.kg, iri, on)
+        return Answer(200, json.dumps(view).encode(), JSON_TYPE)

@@ -154,7 +154,7 @@ def create_app(kg: KnowledgeGraph, settings: Settings | None = None) -> ASGIApp:
         *pages.routes(),
         *api.routes(kg, run, compute, settings),
         *explorer.routes(kg, compute),
-        *resource.routes(kg, answer),
+        *resource.routes(kg, answer, compute),
     ]
     middleware = []
     if settings.cors:
