@@ -58,15 +58,15 @@ function draw(flows) {
   }
   const nodeGroup = el("g", { id: "nodes" }, svg);
   for (const n of nodes) {
-    const iri = RESOURCE + n.id.split("|").pop().split("/").pop();
-    const page = n.id.endsWith("|others") ? null : pageOf(n.id.split("|").pop());
+    const iri = n.id.split("|").pop(); // the country's IRI, or "others"
+    const page = pageOf(iri);
     const holder = page ? el("a", { href: page }, nodeGroup) : nodeGroup;
     const rect = el("rect", {
       x: n.x0, y: n.y0, width: n.x1 - n.x0, height: Math.max(1, n.y1 - n.y0),
       class: `node ${n.kind === "modelled" ? "modelled" : "observed"}`,
     }, holder);
     rect.dataset.id = n.id;
-    rect.dataset.iri = iri;
+    if (page) rect.dataset.iri = iri;
     el("title", {}, rect).textContent = `${n.name}: ${tonnes(n.value)} (${n.kind})`;
     if (n.y1 - n.y0 > 6) {
       const right = n.x0 < WIDTH / 2; // labels beside the node, inward
