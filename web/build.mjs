@@ -23,7 +23,7 @@ await build({
   minify: true,
   format: "iife",
   target: ["es2020"],
-  legalComments: "linked", // the packages' licence notices ship beside each bundle
+  legalComments: "linked", // licence comments the packages carry go to a file beside the bundle
   logLevel: "warning",
 });
 const files = Object.fromEntries(
