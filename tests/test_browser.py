@@ -231,7 +231,10 @@ def test_ontology_view_loads_offline(visit: Callable[[str], Visit], server: str)
 def test_landing_page_query_editor_runs_a_query(visit: Callable[[str], Visit], server: str) -> None:
     seen = visit(server + "/")
     page = seen.page
-    page.fill("#editor", "SELECT ?label WHERE { rkr:Dysprosium rdfs:label ?label }")
+    page.wait_for_selector("body[data-ready=true]")
+    page.click("#editor .cm-content")
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text("SELECT ?label WHERE { rkr:Dysprosium rdfs:label ?label }")
     page.click("#run")
     page.wait_for_selector("#results table", timeout=20_000)
     assert "Dysprosium" in page.locator("#results table").inner_text()
@@ -283,7 +286,10 @@ def test_query_results_link_our_things_to_their_pages(
 ) -> None:
     seen = visit(server + "/")
     page = seen.page
-    page.fill("#editor", "SELECT ?e WHERE { ?e a rkg:RareEarthElement } ORDER BY ?e LIMIT 3")
+    page.wait_for_selector("body[data-ready=true]")
+    page.click("#editor .cm-content")
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text("SELECT ?e WHERE { ?e a rkg:RareEarthElement } ORDER BY ?e LIMIT 3")
     page.click("#run")
     page.wait_for_selector("#results a[href^='/resource/']")
     hrefs = page.eval_on_selector_all("#results a", "all => all.map(a => a.getAttribute('href'))")
