@@ -77,7 +77,8 @@ class Manifest:
         inferred: the key of the inputs the inferred graph was computed from.
         rebuilt: IRIs of the graphs this build (re)loaded or made.
         built_at: when the build started (``time.time_ns()``).
-        derived: the key of the inputs the derived graphs were made from ("" for none).
+        derived: the key of the derived graphs' own inputs (:attr:`Derived.own_key`).
+        derived_reads: the digest of what they read from the asserted graphs.
         derived_quads: how many quads each derived graph holds.
     """
 
@@ -88,6 +89,7 @@ class Manifest:
     rebuilt: list[str]
     built_at: int
     derived: str = ""
+    derived_reads: str = ""
     derived_quads: dict[str, int] = field(default_factory=dict)
     layout: int = _LAYOUT
     version: str = __version__
@@ -152,31 +154,32 @@ class ReaderLock:
 class Derived:
     """Graphs made by code, not loaded from a file: the statistics graphs.
 
+    They are made again when their own inputs change (``key``) or when what they read
+    from the asserted graphs changes (``reads``), not whenever any graph file is edited:
+    an edit that leaves the names they resolve alone rebuilds only its own graph.
+
     Attributes:
         key: digest of what they are made from outside the graph files (a package
             version, a mapping table); empty when there is nothing to make.
-        inputs: IRIs of the asserted graphs they read; a change in one makes them again.
         graphs: the IRIs of the graphs they fill.
         make: writes them into the store (whose asserted graphs are loaded) and returns
             how many quads each holds.
+        reads: digest of what ``make`` reads from the store's asserted graphs.
         note: said when a build writes a generation without them (why they are missing).
     """
 
     key: str
-    inputs: tuple[str, ...]
     graphs: tuple[str, ...]
     make: Callable[[ox.Store, Progress], dict[str, int]] | None = None
+    reads: Callable[[ox.Store], str] | None = None
     note: str | None = None
 
-    def key_for(self, graphs: dict[str, FileState]) -> str:
-        """The key of this build's derived graphs: their own key and their inputs' digests."""
+    @property
+    def own_key(self) -> str:
+        """The key of their own inputs, this package's version included ("" for none)."""
         if not self.key:
             return ""
-        digest = hashlib.sha256(f"{__version__}\0{self.key}\0".encode())
-        for name in sorted(self.inputs):
-            state = graphs.get(name)
-            digest.update(f"{name}\0{state.digest if state else ''}\0".encode())
-        return digest.hexdigest()[:32]
+        return hashlib.sha256(f"{__version__}\0{self.key}".encode()).hexdigest()[:32]
 
 
 def default_store_dir(artefacts: Artefacts, data: Path | None = None) -> Path:
@@ -369,7 +372,7 @@ def _build(
     key = inferred_key(graphs, rules)
     digests = {name: state.digest for name, state in graphs.items()}
     same = old is not None and {n: s.digest for n, s in known.items()} == digests
-    derived_key = derived.key_for(graphs) if derived is not None else ""
+    derived_key = derived.own_key if derived is not None else ""
     if old is not None and same and old.inferred == key and old.derived == derived_key:
         if (old.graphs, old.rules) != (graphs, rules):  # touched, not changed
             old = replace(old, graphs=graphs, rules=rules, built_at=built_at)
@@ -379,7 +382,6 @@ def _build(
     base = old if old is not None and not _cheaper_afresh(known, graphs) else None
     if base is not None and remake and any(base.derived_quads.values()):
         base = None  # clearing the old derived quads costs more than a fresh build
-    remake = remake or base is None
     changed = [
         s
         for s in sources
@@ -401,9 +403,12 @@ def _build(
         cache_file = cache / f"inferred-{key}.nt" if cache is not None else None
         with progress.step("reasoning into the inferred graph"):
             reasoning = reason(store, sources, rules_dir, cache_file)
-        derived_quads = dict(base.derived_quads) if base is not None and not remake else {}
-        if remake:
+        reads = derived.reads(store) if derived is not None and derived.reads else ""
+        remake = remake or base is None or reads != base.derived_reads
+        if remake or base is None:
             derived_quads = _make_derived(store, derived, progress)
+        else:
+            derived_quads = dict(base.derived_quads)
         store.flush()
         del store
     except BaseException:
@@ -411,7 +416,15 @@ def _build(
         raise
     rebuilt = [str(s.graph) for s in changed] + (list(derived_quads) if remake else [])
     manifest = Manifest(
-        generation.name, graphs, rules, key, rebuilt, built_at, derived_key, derived_quads
+        generation.name,
+        graphs,
+        rules,
+        key,
+        rebuilt,
+        built_at,
+        derived_key,
+        reads,
+        derived_quads,
     )
     manifest.write(folder)
     return manifest, reasoning

@@ -281,7 +281,7 @@ def build_store(
         reuse=use_cache,
         cache=cache_dir() if use_cache else None,
         echo=echo,
-        derived=statistics(artefacts, sources),
+        derived=statistics(artefacts, source_files(artefacts)),
     )
 
 

@@ -107,7 +107,7 @@ class Places:
 
     def __init__(self, territories: dict[str, Territory], countries: dict[str, str]) -> None:
         self.territories = territories
-        self._countries = countries
+        self.countries = countries
         self._by_iso3 = {t.iso3: t for t in territories.values()}
         self._minted: dict[str, Territory] = {}
 
@@ -137,8 +137,8 @@ class Places:
             KeyError: BACI's table has no such code.
         """
         territory = self.territories[code]
-        if territory.iso2 in self._countries:
-            return self._countries[territory.iso2]
+        if territory.iso2 in self.countries:
+            return self.countries[territory.iso2]
         self._minted[code] = territory
         return territory_iri(code)
 

@@ -81,23 +81,43 @@ def statistics(artefacts: Artefacts, sources: Sequence[SourceFile]) -> Derived:
     """
     codes = artefacts.graph_dir / CODES_FILE
     if not codes.is_file():
-        return Derived("", (), ())
+        return Derived("", ())
     try:
         release = find_release()
     except StatsDataError as error:
-        return Derived("", (), STATS_GRAPHS, note=f"statistics graphs left out: {error}")
+        return Derived("", STATS_GRAPHS, note=f"statistics graphs left out: {error}")
     if release is None:
-        return Derived("", (), STATS_GRAPHS, note=f"statistics graphs left out: {INSTALL_HINT}")
+        return Derived("", STATS_GRAPHS, note=f"statistics graphs left out: {INSTALL_HINT}")
     names = artefacts.queries_dir / "projections" / "names.rq"
     key = "\0".join([_LAYOUT, release.version, _digest(codes), _digest(names)])
     return Derived(
         key,
-        tuple(str(s.graph) for s in sources),
         STATS_GRAPHS,
         make=lambda store, progress: make_statistics(
             store, release, codes, names, sources, progress
         ),
+        reads=lambda store: _reads_digest(*_resolved(store, release, codes, names, sources)),
     )
+
+
+def _resolved(
+    store: ox.Store,
+    release: Release,
+    codes_file: Path,
+    names_query: Path,
+    sources: Sequence[SourceFile],
+) -> tuple[list[CodeMapping], Places]:
+    """What the statistics read from the curated graphs: the code table's items, the countries."""
+    curated = [ox.NamedNode(str(s.graph)) for s in sources]
+    resolver = graph_resolver(store, curated, names_query.read_text("utf-8"))
+    mappings = read_codes(codes_file, resolver)
+    return mappings, Places.from_store(tables.territories(release.baci), store, curated)
+
+
+def _reads_digest(mappings: list[CodeMapping], places: Places) -> str:
+    """A digest of what was resolved: the same digest, the same statistics graphs."""
+    text = repr((mappings, sorted(places.countries.items())))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 def make_statistics(
@@ -117,10 +137,7 @@ def make_statistics(
         rarekg.stats.mapping.MappingError: the code table names something the graph lacks.
         StatsDataError: the data is not as expected.
     """
-    curated = [ox.NamedNode(str(s.graph)) for s in sources]
-    resolver = graph_resolver(store, curated, names_query.read_text("utf-8"))
-    mappings = read_codes(codes_file, resolver)
-    places = Places.from_store(tables.territories(release.baci), store, curated)
+    mappings, places = _resolved(store, release, codes_file, names_query, sources)
     counts: Counter[str] = Counter()
 
     def counted(graph: str, lines: Iterator[str]) -> Iterator[str]:
