@@ -352,12 +352,16 @@ def _build(
     cache: Path | None,
     progress: Progress,
     derived: Derived | None = None,
+    seed: OpenStore | None = None,
 ) -> tuple[Manifest, Reasoning | None]:
     """Bring the store folder up to date; return its manifest and how it reasoned.
 
     The reasoning is ``None`` when nothing changed and no generation was written.
     """
     old = Manifest.read(folder) if reuse else None
+    origin = folder
+    if old is None and reuse and seed is not None:
+        old, origin = seed.manifest, seed.path.parent
     built_at = time.time_ns()
     known = old.graphs if old else {}
     graphs = {
@@ -392,7 +396,7 @@ def _build(
     generation = folder / f"{_GENERATION}{uuid.uuid4().hex[:12]}"
     try:
         if base is not None:
-            ox.Store.read_only(str(folder / base.generation)).backup(str(generation))
+            ox.Store.read_only(str(origin / base.generation)).backup(str(generation))
         store = ox.Store(str(generation))
         for gone in set(known) - set(graphs) if base is not None else ():
             store.clear_graph(ox.NamedNode(gone))
@@ -452,6 +456,7 @@ def build(
     cache: Path | None = None,
     echo: Callable[[str], None] | None = None,
     derived: Derived | None = None,
+    seed: OpenStore | None = None,
 ) -> OpenStore:
     """Build the store in ``folder`` when an input changed, then open it read-only.
 
@@ -465,6 +470,9 @@ def build(
             inputs' digests), or ``None`` to run the reasoner whenever it must.
         echo: where to announce steps that take more than a moment.
         derived: the graphs made by code (the statistics), if any.
+        seed: an opened store whose generation a first build in ``folder`` starts from
+            (the shipped store, for a store with the user's graphs): only what differs
+            from it is loaded, reasoned or made.
 
     Raises:
         rarekg.store.LoadError: a file is missing or malformed; the store is unchanged.
@@ -481,6 +489,7 @@ def build(
             cache=cache,
             progress=Progress(echo),
             derived=derived,
+            seed=seed,
         )
         # Taken before the build lock is let go: no build can remove it in between.
         lock = ReaderLock(folder / f"{manifest.generation}.lock")

@@ -274,6 +274,8 @@ def build_store(
     folder = Path(data).resolve() if data is not None else None
     store = Path(store_path) if store_path is not None else default_store_dir(artefacts, folder)
     sources = _sources(artefacts, folder, echo)
+    # A store with the user's graphs starts from the shipped one: only they are new.
+    seed = build_store(artefacts.root, echo=echo) if folder is not None and use_cache else None
     return build(
         sources,
         artefacts.queries_dir / "rules",
@@ -282,6 +284,7 @@ def build_store(
         cache=cache_dir() if use_cache else None,
         echo=echo,
         derived=statistics(artefacts, source_files(artefacts)),
+        seed=seed,
     )
 
 

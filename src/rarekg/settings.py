@@ -177,11 +177,12 @@ class Settings:
         ),
     )
     worker_copy_quads: int = field(
-        default=2_000_000,
+        default=250_000,
         metadata=_help(
             "Graphs of up to this many quads are copied into each query worker's memory "
-            "(about four times faster queries); larger ones are read from the one store on "
-            "disk. 0 always reads from disk.",
+            "(about four times faster queries); larger ones, such as the shipped graph with "
+            "its statistics (about 1 M quads, tens of seconds to copy), are read from the "
+            "one store on disk. 0 always reads from disk.",
             low=0,
         ),
     )

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import json
 import logging
 import os
@@ -156,7 +155,7 @@ def _working_copy(shared: ox.Store, most: int) -> ox.Store:
         >>> _working_copy(small, 0) is small
         True
     """
-    if sum(1 for _ in itertools.islice(shared, most + 1)) > most:
+    if len(shared) > most:
         return shared
     copy = ox.Store()
     copy.extend(shared)
