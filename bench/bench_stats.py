@@ -8,8 +8,10 @@ Measured, each build step in a fresh process (its peak resident memory is its ow
   on-disk store (the target: at most 3x, memory flat);
 - the quads added per statistics graph;
 - p50 of each statistics library query with its example parameters, embedded
-  (``KnowledgeGraph.run``) and on ``oxigraph serve-read-only`` over a dump of the same store
-  (parameters sent as a trailing VALUES clause, as substitution binds them).
+  (``KnowledgeGraph.run``, the engine substitutes the parameters) and on ``oxigraph
+  serve-read-only`` over a dump of the same store, the parameters bound as rarekg binds them
+  for a store without substitutions (``rarekg.remote.with_bindings``: a VALUES block, which
+  the subqueries that aggregate the flows do not see).
 
 Needs the extra ``stats``. Usage: python bench/bench_stats.py [--runs 5]
 """
@@ -29,9 +31,8 @@ import httpx
 import pyoxigraph as ox
 
 import rarekg
-from rarekg.kg import to_oxigraph
-from rarekg.namespaces import sparql_prologue
 from rarekg.queries import bind_parameters, read_query
+from rarekg.remote import with_bindings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from servers import free_port, oxigraph_binary, running
@@ -157,9 +158,7 @@ def main() -> None:
                 params = {p.name: p.example for p in query.parameters}
                 bindings = bind_parameters(query, params, kg)
                 rows = sum(1 for _ in kg.run(query.text, bindings))  # type: ignore[union-attr]
-                names = " ".join(f"?{name}" for name in bindings)
-                values = " ".join(str(to_oxigraph(term)) for term in bindings.values())
-                text = sparql_prologue() + query.text + f"\nVALUES ({names}) {{ ({values}) }}\n"
+                text = with_bindings(query.text, bindings)
 
                 def remote(text: str = text, rows: int = rows, name: str = query.name) -> None:
                     answer = client.post(
