@@ -84,13 +84,16 @@ def test_myanmar_to_china_2023_has_its_baci_tonnes_and_dollars(
     rows = run_library_query(
         kg, "bilateral-trade-by-year", {"exporter": "Myanmar", "importer": "China"}
     )
-    by_year = {row["year"].value: row for row in rows}  # type: ignore[index]
-    row = by_year["2023"]
-    assert row["item"] == ox.NamedNode(RKR + "OtherRareEarthCompounds")
-    assert Decimal(row["tonnes"].value) == Decimal(str(quantity))
-    assert Decimal(row["usd"].value) == Decimal(str(value)) * 1000  # thousands of USD
-    assert row["usd"].datatype.value.endswith("#decimal")
-    assert {"2017", "2018", "2019", "2020", "2021", "2022", "2023", "2024"} <= set(by_year)
+    figures = {
+        (row["year"].value, row["unit"].value.rsplit("/", 1)[-1]): row  # type: ignore[index]
+        for row in rows
+    }
+    tonnes, dollars = figures[("2023", "TONNE")], figures[("2023", "USD")]
+    assert tonnes["item"] == dollars["item"] == ox.NamedNode(RKR + "OtherRareEarthCompounds")
+    assert Decimal(tonnes["value"].value) == Decimal(str(quantity))
+    assert Decimal(dollars["value"].value) == Decimal(str(value)) * 1000  # thousands of USD
+    assert dollars["value"].datatype.value.endswith("#decimal")
+    assert {str(y) for y in range(2017, 2025)} <= {year for year, _ in figures}
 
 
 def test_an_observation_has_the_curated_vocabulary(kg: KnowledgeGraph) -> None:
