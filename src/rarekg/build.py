@@ -11,6 +11,10 @@ manifest is swapped in atomically last: a build that fails, on a syntax error sa
 leaves the previous store as it was. Processes open the generation the manifest names
 read-only and hold a shared lock on it, so a later build removes an old generation
 only once nobody reads it.
+
+Graphs that code makes rather than a file holds (the statistics graphs of
+:mod:`rarekg.stats`) come in as :class:`Derived`: written after the reasoning, which never
+sees them, and keyed by their own inputs, so they are made again only when those change.
 """
 
 from __future__ import annotations
@@ -71,8 +75,10 @@ class Manifest:
         graphs: each asserted graph's IRI and the state of its file.
         rules: the state of each rule file, by name.
         inferred: the key of the inputs the inferred graph was computed from.
-        rebuilt: IRIs of the asserted graphs this build (re)loaded from their files.
+        rebuilt: IRIs of the graphs this build (re)loaded or made.
         built_at: when the build started (``time.time_ns()``).
+        derived: the key of the inputs the derived graphs were made from ("" for none).
+        derived_quads: how many quads each derived graph holds.
     """
 
     generation: str
@@ -81,6 +87,8 @@ class Manifest:
     inferred: str
     rebuilt: list[str]
     built_at: int
+    derived: str = ""
+    derived_quads: dict[str, int] = field(default_factory=dict)
     layout: int = _LAYOUT
     version: str = __version__
 
@@ -138,6 +146,37 @@ class ReaderLock:
         descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         fcntl.flock(descriptor, fcntl.LOCK_SH)
         weakref.finalize(self, os.close, descriptor)
+
+
+@dataclass(frozen=True)
+class Derived:
+    """Graphs made by code, not loaded from a file: the statistics graphs.
+
+    Attributes:
+        key: digest of what they are made from outside the graph files (a package
+            version, a mapping table); empty when there is nothing to make.
+        inputs: IRIs of the asserted graphs they read; a change in one makes them again.
+        graphs: the IRIs of the graphs they fill.
+        make: writes them into the store (whose asserted graphs are loaded) and returns
+            how many quads each holds.
+        note: said when a build writes a generation without them (why they are missing).
+    """
+
+    key: str
+    inputs: tuple[str, ...]
+    graphs: tuple[str, ...]
+    make: Callable[[ox.Store, Progress], dict[str, int]] | None = None
+    note: str | None = None
+
+    def key_for(self, graphs: dict[str, FileState]) -> str:
+        """The key of this build's derived graphs: their own key and their inputs' digests."""
+        if not self.key:
+            return ""
+        digest = hashlib.sha256(f"{__version__}\0{self.key}\0".encode())
+        for name in sorted(self.inputs):
+            state = graphs.get(name)
+            digest.update(f"{name}\0{state.digest if state else ''}\0".encode())
+        return digest.hexdigest()[:32]
 
 
 def default_store_dir(artefacts: Artefacts, data: Path | None = None) -> Path:
@@ -309,6 +348,7 @@ def _build(
     reuse: bool,
     cache: Path | None,
     progress: Progress,
+    derived: Derived | None = None,
 ) -> tuple[Manifest, Reasoning | None]:
     """Bring the store folder up to date; return its manifest and how it reasoned.
 
@@ -329,12 +369,17 @@ def _build(
     key = inferred_key(graphs, rules)
     digests = {name: state.digest for name, state in graphs.items()}
     same = old is not None and {n: s.digest for n, s in known.items()} == digests
-    if old is not None and same and old.inferred == key:
+    derived_key = derived.key_for(graphs) if derived is not None else ""
+    if old is not None and same and old.inferred == key and old.derived == derived_key:
         if (old.graphs, old.rules) != (graphs, rules):  # touched, not changed
             old = replace(old, graphs=graphs, rules=rules, built_at=built_at)
             old.write(folder)
         return old, None
+    remake = old is None or old.derived != derived_key
     base = old if old is not None and not _cheaper_afresh(known, graphs) else None
+    if base is not None and remake and any(base.derived_quads.values()):
+        base = None  # clearing the old derived quads costs more than a fresh build
+    remake = remake or base is None
     changed = [
         s
         for s in sources
@@ -356,16 +401,33 @@ def _build(
         cache_file = cache / f"inferred-{key}.nt" if cache is not None else None
         with progress.step("reasoning into the inferred graph"):
             reasoning = reason(store, sources, rules_dir, cache_file)
+        derived_quads = dict(base.derived_quads) if base is not None and not remake else {}
+        if remake:
+            derived_quads = _make_derived(store, derived, progress)
         store.flush()
         del store
     except BaseException:
         shutil.rmtree(generation, ignore_errors=True)
         raise
+    rebuilt = [str(s.graph) for s in changed] + (list(derived_quads) if remake else [])
     manifest = Manifest(
-        generation.name, graphs, rules, key, [str(s.graph) for s in changed], built_at
+        generation.name, graphs, rules, key, rebuilt, built_at, derived_key, derived_quads
     )
     manifest.write(folder)
     return manifest, reasoning
+
+
+def _make_derived(store: ox.Store, derived: Derived | None, progress: Progress) -> dict[str, int]:
+    """Clear the derived graphs and make them afresh; return their quad counts."""
+    if derived is None:
+        return {}
+    for name in derived.graphs:
+        store.clear_graph(ox.NamedNode(name))
+    if derived.make is None:
+        if derived.note and progress.echo is not None:
+            progress.echo(derived.note)
+        return {}
+    return derived.make(store, progress)
 
 
 def build(
@@ -376,6 +438,7 @@ def build(
     reuse: bool = True,
     cache: Path | None = None,
     echo: Callable[[str], None] | None = None,
+    derived: Derived | None = None,
 ) -> OpenStore:
     """Build the store in ``folder`` when an input changed, then open it read-only.
 
@@ -388,6 +451,7 @@ def build(
         cache: folder of the inferred-graph cache shared by all stores (keyed by the
             inputs' digests), or ``None`` to run the reasoner whenever it must.
         echo: where to announce steps that take more than a moment.
+        derived: the graphs made by code (the statistics), if any.
 
     Raises:
         rarekg.store.LoadError: a file is missing or malformed; the store is unchanged.
@@ -397,7 +461,13 @@ def build(
     folder.mkdir(parents=True, exist_ok=True)
     with _locked(folder / _BUILD_LOCK, fcntl.LOCK_EX):
         manifest, reasoning = _build(
-            folder, sources, rules_dir, reuse=reuse, cache=cache, progress=Progress(echo)
+            folder,
+            sources,
+            rules_dir,
+            reuse=reuse,
+            cache=cache,
+            progress=Progress(echo),
+            derived=derived,
         )
         # Taken before the build lock is let go: no build can remove it in between.
         lock = ReaderLock(folder / f"{manifest.generation}.lock")

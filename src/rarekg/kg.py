@@ -22,6 +22,7 @@ from rarekg.namespaces import INFERRED_GRAPH, PREFIXES
 from rarekg.paths import Artefacts, cache_dir, find_artefacts
 from rarekg.reason import Reasoning
 from rarekg.sparql_text import declares_dataset
+from rarekg.stats import STATS_GRAPHS
 from rarekg.store import GraphList, QueryResults, SourceFile, as_dataset
 
 log = logging.getLogger(__name__)
@@ -159,8 +160,14 @@ class KnowledgeGraph:
 
     @property
     def graph_names(self) -> list[str]:
-        """IRIs of the named graphs: one per source file, then the inferred graph."""
-        return [str(s.graph) for s in self.sources] + [str(INFERRED_GRAPH)]
+        """IRIs of the named graphs: per source file, inferred, then the statistics ones.
+
+        The statistics graphs (:mod:`rarekg.stats`) are listed when the build made them,
+        so that ``rarekg load`` sends them to a remote store too.
+        """
+        made = {g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)}
+        built = [name for name in STATS_GRAPHS if name in made]
+        return [str(s.graph) for s in self.sources] + [str(INFERRED_GRAPH), *built]
 
     def run(
         self,
@@ -243,7 +250,8 @@ def build_store(
     """Build the on-disk store of ``root`` when an input changed, and open it read-only.
 
     Each changed file is bulk-loaded into its named graph, then the inferred graph is
-    made (:func:`rarekg.build.build`); an unchanged store is only opened.
+    made (:func:`rarekg.build.build`), then the statistics graphs when their inputs
+    changed (:mod:`rarekg.stats`); an unchanged store is only opened.
 
     Args:
         root: folder holding ``ontology/``, ``graph/``, ``queries/``; found by
@@ -259,16 +267,21 @@ def build_store(
         rarekg.store.LoadError: a file is missing or malformed (the store is unchanged).
         rarekg.reason.InconsistentOntology: the reasoner found a contradiction.
     """
+    # Imported here: the statistics resolve names through rarekg.names, which imports this.
+    from rarekg.stats.step import statistics
+
     artefacts = find_artefacts(root)
     folder = Path(data).resolve() if data is not None else None
     store = Path(store_path) if store_path is not None else default_store_dir(artefacts, folder)
+    sources = _sources(artefacts, folder, echo)
     return build(
-        _sources(artefacts, folder, echo),
+        sources,
         artefacts.queries_dir / "rules",
         store,
         reuse=use_cache,
         cache=cache_dir() if use_cache else None,
         echo=echo,
+        derived=statistics(artefacts, source_files(artefacts)),
     )
 
 
