@@ -165,7 +165,7 @@ BAD: dict[str, tuple[str, bytes, str, str]] = {
         "comtrade",
         _trade(_TRADE_ROW.replace(",280530,", ",850511,")),
         ":3:cmdCode: ",
-        "HS table",
+        "no item in the HS rows",
     ),
     "unknown-flow": (
         "comtrade",

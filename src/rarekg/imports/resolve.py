@@ -2,10 +2,10 @@
 
 A CSVW mapping (:mod:`rarekg.imports.convert`) says which columns name things with the
 non-core annotation ``"rarekg:resolve": KIND``. Names of things go through the one
-resolver (:mod:`rarekg.names`); HS codes through the HS table kept as data
-(``mappings/hs-items.csv``); country codes through ISO 3166 as ``pycountry`` ships it.
-Each kind returns an N-Triples term, or ``None`` for "no triple" (a partner that is the
-world, a month that an annual row does not have).
+resolver (:mod:`rarekg.names`); HS codes through the HS table kept as data (the HS
+rows of ``graph/statistics-codes.csv``, shared with :mod:`rarekg.stats`); country codes
+through ISO 3166 as ``pycountry`` ships it. Each kind returns an N-Triples term, or
+``None`` for "no triple" (a partner that is the world, a month an annual row lacks).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import datetime
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pycountry
 from rdflib.namespace import XSD
@@ -23,9 +22,11 @@ from rdflib.namespace import XSD
 from rarekg.kg import KnowledgeGraph
 from rarekg.names import ResolveError, Resolver
 from rarekg.namespaces import RKG, UNIT
+from rarekg.stats.mapping import CODES_FILE
 
-#: The HS code -> item table (data, not code: one row per code, see its ``note`` column).
-HS_TABLE = Path(__file__).parent / "mappings" / "hs-items.csv"
+#: The rows of the statistics' code table (:mod:`rarekg.stats.mapping`, in the graph
+#: folder) whose codes are six-digit HS products: the HS code -> item table, kept as data.
+HS_DATASET = "baci"
 #: Comtrade's partner code for the world as a whole (no counterpart country).
 WORLD_CODES = frozenset({"W00", "WLD", "0", "World"})
 #: The first year a trade, capacity or production figure can be about.
@@ -62,10 +63,19 @@ def literal_term(value: str, datatype: str) -> str:
     return f'"{value}"^^<{datatype}>'
 
 
-def hs_table(path: Path = HS_TABLE) -> dict[str, str]:
-    """HS code (digits only) -> item IRI, read from the table."""
+def hs_table(kg: KnowledgeGraph) -> dict[str, str]:
+    """HS code (digits only) -> item IRI: the HS rows of the statistics' code table.
+
+    One table serves the BACI statistics and the imports alike; its ``item`` column holds
+    any name the resolver knows. A root without the table has no HS codes.
+    """
+    path = kg.artefacts.graph_dir / CODES_FILE
+    if not path.is_file():
+        return {}
+    resolver = kg.cached(Resolver.from_graph)
     with path.open(encoding="utf-8", newline="") as stream:
-        return {row["hs_code"].replace(".", ""): row["item"] for row in csv.DictReader(stream)}
+        rows = [r for r in csv.DictReader(stream) if r.get("dataset") == HS_DATASET]
+    return {r["code"].replace(".", ""): resolver.resolve(r["item"]) for r in rows}
 
 
 @dataclass
@@ -85,7 +95,7 @@ class Resolvers:
     today: datetime.date = field(default_factory=datetime.date.today)
     #: Triples describing nodes minted along the way, written once per file.
     extra: list[str] = field(default_factory=list)
-    _hs: dict[str, str] = field(default_factory=hs_table)
+    _hs: dict[str, str] = field(default_factory=dict)
     _countries: dict[str, str | None] = field(default_factory=dict)
     _names: dict[tuple[str, str], str] = field(default_factory=dict)
     _periods: dict[tuple[str | None, ...], tuple[int, int | None]] = field(default_factory=dict)
@@ -167,11 +177,13 @@ class Resolvers:
 
     def hs(self, code: str | None) -> str:
         """The item of an HS code: the table's longest code that starts the given one."""
+        if not self._hs:
+            self._hs = hs_table(self.kg)
         digits = (code or "").replace(".", "").strip()
         for length in range(len(digits), 3, -1):
             if digits[:length] in self._hs:
                 return iri_term(self._hs[digits[:length]])
-        raise CellError(f"HS code {code!r} has no item in the HS table ({HS_TABLE.name})")
+        raise CellError(f"HS code {code!r} has no item in the HS rows of {CODES_FILE}")
 
     def unit(self, name: str | None) -> str:
         """A QUDT unit from a short name (t, tonnes, kg, ...)."""
