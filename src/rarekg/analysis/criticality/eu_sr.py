@@ -44,8 +44,8 @@ REFERENCE = (
     "materials (2017); Blengini et al., JRC EUR 28654 EN (2017), doi:10.2760/73303"
 )
 
-#: Indicators read from the graph (SKOS concepts of graph/statistics-items.ttl and
-#: graph/dependencies.ttl's neighbours).
+#: Indicators read from the graph (SKOS concepts; EoL-RIR is in graph/statistics-items.ttl,
+#: the others are not curated yet, so their inputs report insufficient data).
 EOL_RIR = str(RKR["EndOfLifeRecyclingInputRate"])
 SUBSTITUTION_INDEX = str(RKR["SubstitutionIndexSupplyRisk"])
 WGI_SCALED = str(RKR["WGIScaledEU"])
