@@ -5,15 +5,25 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import networkx as nx
 import pytest
 from click.testing import CliRunner
 
 import rarekg
 from conftest import DATA, make_root
-from rarekg.analysis import chokepoints_report, criticality_report, project, to_json
+from rarekg.analysis import (
+    Projection,
+    chokepoints_report,
+    criticality_report,
+    project,
+    to_json,
+)
 from rarekg.analysis.chokepoint_methods import COMPOSITE, MEASURES, WEIGHTINGS
-from rarekg.analysis.criticality import METHODS
+from rarekg.analysis.criticality import METHODS, eu_sr
 from rarekg.analysis.criticality.compare import kendall, spearman
+from rarekg.analysis.criticality.geopolrisk import WGI_NORMALISED
+from rarekg.analysis.criticality.inputs import BACI, Score, Statistics, Trade
+from rarekg.analysis.projection import CountryFigure
 from rarekg.analysis.reports import comparison_report
 from rarekg.cli import main
 from rarekg.kg import KnowledgeGraph
@@ -162,3 +172,36 @@ def test_explorer_panel_shows_methods_beside_the_score(diamond: KnowledgeGraph) 
     names = [f[0] for f in facts]
     assert names[0] == "chokepoint score"
     assert facts[1] == ["HHI (Mining, 2024)", "5200"]
+
+
+def test_eu_supply_risk_arithmetic_on_hand_made_statements() -> None:
+    """Processing stage: GS from the stage's shares, EUS from EU imports, as the guidelines."""
+    projection = Projection(nx.MultiDiGraph())
+    for code in ("CN", "AU", "DE"):
+        projection.graph.add_node(code, type="country", label=code)
+    projection.graph.add_node("Ee", type="element", label="Ee", rare_earth=True)
+    reo = str(RKR["RareEarthOxides"])
+    projection.graph.add_node(reo, type="material", label="REO")
+    separation = str(RKR["Separation"])
+    projection.figures = [
+        CountryFigure("o", "share", "CN", separation, None, 2024, 0.9, None, None, "high", ("s",))
+    ]
+    trade = str(RKR["OtherRareEarthCompounds"])
+    stats = Statistics(
+        trade=[
+            Trade("CN", "DE", trade, 2024, 90.0, 900.0, "g", (BACI,)),
+            Trade("AU", "DE", trade, 2024, 10.0, 100.0, "g", (BACI,)),
+        ],
+        scores=[
+            Score(WGI_NORMALISED, "CN", None, 2024, 0.5, "g", ("w",)),
+            Score(WGI_NORMALISED, "AU", None, 2024, 0.1, "g", ("w",)),
+            Score(eu_sr.EOL_RIR, None, reo, 2023, 0.01, "g", ("e",)),
+            Score(eu_sr.SUBSTITUTION_INDEX, None, reo, 2023, 0.9, "g", ("i",)),
+        ],
+    )
+    results = {r.stage: r for r in eu_sr.compute(projection, stats, None, 2024)}
+    processing = results[separation]
+    assert processing.insufficient_data == ()
+    # GS = 0.9^2 x 5 = 4.05; EUS = 0.9^2 x 5 + 0.1^2 x 1 = 4.06; IR = 1.
+    assert processing.value == pytest.approx((4.05 / 2 + 4.06 / 2) * 0.99 * 0.9, abs=1e-4)
+    assert results[str(RKR["Mining"])].value is None

@@ -10,8 +10,8 @@ The model (its results are marked ``modelled``):
    magnet, component or application can be made only as far as its scarcest input allows
    (a fixed-proportion, Leontief production function), and never beyond the share of its
    own producers left free: ``a(x) = min(1 - withheld(x), min over inputs a(i))``. Where
-   the graph states how much of a consumer needs an input (``rkg:DependencyStrength``,
-   graph/dependencies.ttl), only that fraction of the input's loss reaches it (see
+   the graph states how much of a consumer needs an input (``rkg:DependencyStrength``),
+   only that fraction of the input's loss reaches it (see
    :func:`weighted_availability`); each exposure says whether it is ``weighted`` or
    ``unweighted`` (no strength stated on its way: the whole consumer needs the input).
 3. An industry's applications are separate product lines, so its availability is their
@@ -47,8 +47,8 @@ from rarekg.analysis.shares import StageShares, country_share, share_tables
 
 MODEL = (
     "Leontief bottleneck propagation of the restricting country's withheld shares through "
-    "the dependency graph, weighted by the stated dependency strengths (graph/"
-    "dependencies.ttl) and unweighted where none is stated; industry = mean of its "
+    "the dependency graph, weighted by the stated dependency strengths "
+    "(rkg:DependencyStrength) and unweighted where none is stated; industry = mean of its "
     "applications"
 )
 #: How an exposure was reached: through a stated dependency strength, or the bottleneck.

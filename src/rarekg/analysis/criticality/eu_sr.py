@@ -22,13 +22,14 @@ References:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from rarekg.analysis.criticality.geopolrisk import MATERIALS, WGI_NORMALISED, Material
 from rarekg.analysis.criticality.inputs import BACI, WMD, Statistics
 from rarekg.analysis.criticality.results import Input, MethodResult, Missing, Published
 from rarekg.analysis.projection import AnalysisInputError, Projection
-from rarekg.analysis.shares import share_tables
+from rarekg.analysis.shares import StageShares, share_tables
 from rarekg.namespaces import RKR
 
 NAME = "eu-sr"
@@ -43,8 +44,8 @@ REFERENCE = (
     "materials (2017); Blengini et al., JRC EUR 28654 EN (2017), doi:10.2760/73303"
 )
 
-#: Indicators read from the graph (SKOS concepts of graph/statistics-items.ttl and
-#: graph/dependencies.ttl's neighbours).
+#: Indicators read from the graph (SKOS concepts; EoL-RIR is in graph/statistics-items.ttl,
+#: the others are not curated yet, so their inputs report insufficient data).
 EOL_RIR = str(RKR["EndOfLifeRecyclingInputRate"])
 SUBSTITUTION_INDEX = str(RKR["SubstitutionIndexSupplyRisk"])
 WGI_SCALED = str(RKR["WGIScaledEU"])
@@ -220,6 +221,22 @@ def _trade_ir(
     return dict(imports), ir, tuple(sorted(sources))
 
 
+def _stage_table(
+    projection: Projection, material: Material, stage: str, on: dt.date
+) -> StageShares | None:
+    """The material's shares at the stage, else the whole stage's (figures naming no item)."""
+    tables = share_tables(projection, on)
+    own = tables.get(material.production, {}).get(stage)
+    if own is not None:
+        return own
+    whole = [
+        by_stage[stage]
+        for by_stage in tables.values()
+        if stage in by_stage and all(f.item is None for f in by_stage[stage].evidence)
+    ]
+    return whole[0] if whole else None
+
+
 def _stage(
     projection: Projection, stats: Statistics, material: Material, year: int | None, stage: str
 ) -> MethodResult:
@@ -264,10 +281,7 @@ def _stage(
         if not global_shares:
             missing.append(Missing("global supply", f"no World Mining Data production for {year}"))
     else:
-        import datetime as dt
-
-        tables = share_tables(projection, dt.date(year, 12, 31)).get(material.production, {})
-        table = tables.get(stage)
+        table = _stage_table(projection, material, stage, dt.date(year, 12, 31))
         global_shares = dict(table.shares) if table else {}
         gs_sources = tuple(
             sorted({s for f in (table.evidence if table else ()) for s in f.sources})

@@ -107,11 +107,21 @@ def criticality_text(report: CriticalityReport) -> str:
     header = ["method", "item", "importer", "year", "stage", "measure", "value", "published"]
     lines += ["", text_table(header, rows) if rows else "No result: nothing matches."]
     for r in report.results:
-        if r.insufficient_data or r.assumptions:
-            where = " ".join(
-                x for x in (r.item.label, r.importer and r.importer.label, str(r.year or "")) if x
+        where = " ".join(
+            x
+            for x in (
+                r.item.label,
+                r.importer and r.importer.label,
+                str(r.year or ""),
+                (r.stage or "").rsplit("/", 1)[-1],
             )
-            lines.append(f"\n{r.method} {where}:")
-            lines += [f"  insufficient data: {m.input}: {m.reason}" for m in r.insufficient_data]
-            lines += [f"  assumed: {a}" for a in r.assumptions]
+            if x
+        )
+        lines.append(f"\n{r.method} {where}:")
+        lines += [
+            f"  {i.name} = {_number(i.value)} {i.unit}" + (f" ({i.note})" if i.note else "")
+            for i in r.inputs
+        ]
+        lines += [f"  insufficient data: {m.input}: {m.reason}" for m in r.insufficient_data]
+        lines += [f"  assumed: {a}" for a in r.assumptions]
     return "\n".join(lines)
