@@ -15,7 +15,7 @@ from rdflib import Graph
 
 import rarekg
 from conftest import DATA, REPO, make_root
-from rarekg.namespaces import SCHEMA
+from rarekg.namespaces import GEO
 from servers import rarekg_serve
 from test_browser import Visit, browser, visit
 
@@ -39,7 +39,7 @@ def placed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def placed_facilities() -> set[str]:
     """The facilities the synthetic file gives a position."""
-    return {str(s) for s in Graph().parse(COORDINATES).subjects(SCHEMA.latitude)}
+    return {str(s) for s in Graph().parse(COORDINATES).subjects(GEO.lat)}
 
 
 def ask(base: str, name: str, **params: str) -> list[dict[str, dict[str, str]]]:
