@@ -8,7 +8,13 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test lint typecheck validate check runtime-deps system-deps docs docs-tables clean
+.PHONY: serve test lint typecheck validate check runtime-deps system-deps node-deps assets docs docs-tables clean
+
+# The pages' scripts: bundled by esbuild from the npm packages web/package-lock.json pins,
+# into the Python package (git ignores them; the wheel carries them). The manifest is
+# written last, so it stands for a complete build.
+ASSETS := src/rarekg/server/static/dist/manifest.json
+WEB_SOURCES := web/package.json web/build.mjs $(shell find web/src -name '*.js' 2>/dev/null)
 
 # Debian packages: Java runs HermiT whenever the graph is reasoned (serving included);
 # the tests also need Chromium for the browser tests and Virtuoso as a second real store.
@@ -23,16 +29,30 @@ system-deps:
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 	    default-jre-headless chromium virtuoso-opensource; }
 
-$(STAMP): pyproject.toml
+# Node and npm run the build step; Debian's are enough when the machine has none.
+node-deps:
+	@command -v npm >/dev/null 2>&1 || { \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+	    nodejs npm; }
+
+web/node_modules/.package-lock.json: web/package-lock.json | node-deps
+	cd web && npm ci
+
+$(ASSETS): web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npm run build
+
+assets: $(ASSETS)
+
+$(STAMP): pyproject.toml | $(ASSETS)
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,stats]'
 	touch $(STAMP)
 
-serve: $(STAMP) runtime-deps
+serve: $(STAMP) $(ASSETS) runtime-deps
 	$(VENV)/bin/rarekg serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) system-deps
+test: $(STAMP) $(ASSETS) system-deps
 	$(VENV)/bin/pytest
 
 lint: $(STAMP)
@@ -58,4 +78,4 @@ docs-tables: $(STAMP)
 	$(PY) -m rarekg.docs
 
 clean:
-	rm -rf $(VENV) build dist
+	rm -rf $(VENV) build dist web/node_modules src/rarekg/server/static/dist

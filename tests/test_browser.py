@@ -7,20 +7,27 @@ recorded; each test asserts the record is empty.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
+import pyoxigraph as ox
 import pytest
 from playwright.sync_api import Browser, Page, Route, sync_playwright
+from rdflib import RDF
 
 import rarekg
 from conftest import DATA, make_root
+from rarekg.analysis import project
+from rarekg.analysis.asof import in_force
 from rarekg.kg import KnowledgeGraph
 from rarekg.namespaces import RKR
-from rarekg.viz import write_page
+from rarekg.viz import explore, explorer_page, write_page
+from rarekg.viz.view import scaled
 from servers import rarekg_serve
+from test_in_force import boundary_days
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -102,6 +109,12 @@ def visit(browser: Browser) -> Iterator[Callable[[str], Visit]]:
         context.close()
 
 
+def set_day(page: Page, day: str) -> None:
+    """Move the time control to ``day`` as a person would: type it into its date box."""
+    page.fill("#time input[type=date]", day)
+    page.dispatch_event("#time input[type=date]", "change")
+
+
 def ready(visit: Visit) -> Page:
     """Wait until the explorer has laid out its graph and turned physics off."""
     visit.page.wait_for_selector("body[data-ready=true]", timeout=20_000)
@@ -116,8 +129,9 @@ def search(page: Page, text: str) -> None:
 def test_explorer_loads_offline_without_errors(visit: Callable[[str], Visit], server: str) -> None:
     seen = visit(server + "/graph")
     page = ready(seen)
-    assert page.evaluate("nodes.length") > 200
-    assert page.evaluate("edges.length") > 300
+    assert page.evaluate("DATA.nodes.length") > 200
+    assert page.evaluate("DATA.edges.length") > 300
+    assert page.evaluate("nodes.length") < 40, "the overview opens on groups"
     assert page.evaluate("network.physics.options.enabled") is False
     assert page.locator("#legend .legend-class").count() >= 10
     seen.assert_clean()
@@ -164,10 +178,11 @@ def test_search_finds_by_symbol_and_alternative_label(
 def test_focus_view_is_smaller_than_the_whole_graph(
     visit: Callable[[str], Visit], server: str
 ) -> None:
-    whole = ready(visit(server + "/graph")).evaluate("nodes.length")
+    whole = ready(visit(server + "/graph")).evaluate("DATA.nodes.length")
     seen = visit(server + "/graph?focus=" + quote(DY) + "&depth=1")
     page = ready(seen)
-    ids = set(page.evaluate("nodes.getIds()"))
+    ids = set(page.evaluate("DATA.nodes.map(n => n.id)"))
+    assert ids <= set(page.evaluate("nodes.getIds()")), "a neighbourhood opens whole"
     assert DY in ids and 2 < len(ids) < whole
     assert page.evaluate("network.getSelectedNodes()") == [DY]
     seen.assert_clean()
@@ -180,18 +195,19 @@ def test_filters_show_controls_in_force_on_a_date(
     page = ready(seen)
     ann18 = str(RKR["MOFCOM-GAC-2025-18"])  # in force from 2025-04-04, never suspended
     ann61 = str(RKR["MOFCOM-2025-61"])  # suspended by Ann. 70 from 2025-11-10
-    hidden = "id => !!nodes.get(id).hidden"
-    page.fill("#filter-date", "2025-03-01")
-    page.dispatch_event("#filter-date", "change")
-    assert page.evaluate(f"[{hidden}].map(f => f({ann18!r}))") == [True]
-    page.fill("#filter-date", "2025-12-01")
-    page.dispatch_event("#filter-date", "change")
-    assert page.evaluate(f"[{ann18!r}, {ann61!r}].map({hidden})") == [False, True]
+    set_day(page, "2025-03-01")
+    assert page.evaluate(f"explorer.shown({ann18!r})") is False
+    set_day(page, "2025-12-01")
+    assert page.evaluate(f"[{ann18!r}, {ann61!r}].map(explorer.shown)") == [True, True]
+    in_force = page.evaluate("explorer.inForce()")
+    assert ann18 in in_force and ann61 not in in_force, "a suspended rule is not in force"
     page.locator("#legend input[value=country]").uncheck()
-    assert page.evaluate("nodes.get({filter: n => n.cls === 'country' && !n.hidden}).length") == 0
+    assert not any(
+        page.evaluate("DATA.nodes.filter(n => n.cls === 'country').map(n => explorer.shown(n.id))")
+    )
     page.select_option("#filter-element", DY)
-    visible = page.evaluate("nodes.get({filter: n => !n.hidden}).map(n => n.id)")
-    assert DY in visible and str(RKR.Lanthanum) not in visible
+    assert page.evaluate(f"explorer.shown({DY!r})") is True
+    assert page.evaluate(f"explorer.shown({str(RKR.Lanthanum)!r})") is False
     seen.assert_clean()
 
 
@@ -215,7 +231,10 @@ def test_ontology_view_loads_offline(visit: Callable[[str], Visit], server: str)
 def test_landing_page_query_editor_runs_a_query(visit: Callable[[str], Visit], server: str) -> None:
     seen = visit(server + "/")
     page = seen.page
-    page.fill("#editor", "SELECT ?label WHERE { rkr:Dysprosium rdfs:label ?label }")
+    page.wait_for_selector("body[data-ready=true]")
+    page.click("#editor .cm-content")
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text("SELECT ?label WHERE { rkr:Dysprosium rdfs:label ?label }")
     page.click("#run")
     page.wait_for_selector("#results table", timeout=20_000)
     assert "Dysprosium" in page.locator("#results table").inner_text()
@@ -267,7 +286,10 @@ def test_query_results_link_our_things_to_their_pages(
 ) -> None:
     seen = visit(server + "/")
     page = seen.page
-    page.fill("#editor", "SELECT ?e WHERE { ?e a rkg:RareEarthElement } ORDER BY ?e LIMIT 3")
+    page.wait_for_selector("body[data-ready=true]")
+    page.click("#editor .cm-content")
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text("SELECT ?e WHERE { ?e a rkg:RareEarthElement } ORDER BY ?e LIMIT 3")
     page.click("#run")
     page.wait_for_selector("#results a[href^='/resource/']")
     hrefs = page.eval_on_selector_all("#results a", "all => all.map(a => a.getAttribute('href'))")
@@ -295,4 +317,149 @@ def test_exposure_page_reads_the_example_bom_offline(
     )
     assert "/resource/TbDyContainingSinteredNdFeB" in chain
     assert all(h.startswith(("/resource/", "/graph?focus=")) for h in chain)
+    seen.assert_clean()
+
+
+ANN18 = str(RKR["MOFCOM-GAC-2025-18"])  # in force from 2025-04-04 (MOFCOM & GAC No. 18 of 2025)
+
+#: The label boxes of every node drawn, in canvas units, and pairs of them that intersect.
+OVERLAPS = """() => {
+  const boxes = nodes.getIds().map(id => {
+    const s = network.body.nodes[id].labelModule.size;
+    return {id, left: s.left, top: s.top, right: s.left + s.width, bottom: s.top + s.height};
+  }).filter(b => b.right > b.left);
+  const clash = [];
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const a = boxes[i], b = boxes[j];
+    if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)
+      clash.push([a.id, b.id]);
+  }
+  return {labels: boxes.length, clash};
+}"""
+
+
+def test_moving_the_day_before_announcement_18_takes_it_out_of_force_in_the_explorer(
+    visit: Callable[[str], Visit], server: str
+) -> None:
+    seen = visit(server + "/graph?on=2025-06-01")
+    page = ready(seen)
+    assert page.input_value("#time input[type=date]") == "2025-06-01"
+    assert ANN18 in page.evaluate("explorer.inForce()")
+    assert ANN18 in page.eval_on_selector_all(
+        "#in-force li", "all => all.map(li => li.dataset.policy)"
+    )
+    set_day(page, "2025-04-03")
+    assert ANN18 not in page.evaluate("explorer.inForce()")
+    assert ANN18 not in page.eval_on_selector_all(
+        "#in-force li", "all => all.map(li => li.dataset.policy)"
+    )
+    assert page.evaluate(f"explorer.shown({ANN18!r})") is False
+    assert "on=2025-04-03" in page.url, "the day is kept in the address"
+    page.wait_for_selector("body[data-scored-on='2025-04-03']", timeout=60_000)
+    assert "on 2025-04-03" in page.inner_text("#legend .chokepoint-box").lower()
+    seen.assert_clean()
+
+
+def test_the_play_button_steps_through_policy_events(
+    visit: Callable[[str], Visit], server: str
+) -> None:
+    seen = visit(server + "/graph?on=2025-04-01")
+    page = ready(seen)
+    page.click("#time button.play")
+    page.wait_for_selector("#time[data-on='2025-04-04']", timeout=10_000)  # No. 18 starts
+    page.click("#time button.play")
+    day = page.evaluate("explorer.day()")
+    events = page.evaluate("DATA.time.events.map(e => e.date)")
+    assert day in events, "play stops on the next policy event"
+    ticks = page.eval_on_selector_all("#time datalist option", "all => all.length")
+    assert ticks == len(events) > 10
+    seen.assert_clean()
+
+
+def test_past_the_horizon_the_explorer_says_so(visit: Callable[[str], Visit], server: str) -> None:
+    seen = visit(server + "/graph?on=2025-06-01")
+    page = ready(seen)
+    assert page.locator("#time .horizon-note").is_hidden()
+    set_day(page, "2031-01-01")
+    note = page.locator("#time .horizon-note")
+    assert note.is_visible() and "horizon" in note.inner_text()
+    seen.assert_clean()
+
+
+def test_overview_labels_do_not_overlap_at_the_default_zoom(
+    visit: Callable[[str], Visit], server: str
+) -> None:
+    seen = visit(server + "/graph")
+    page = ready(seen)
+    found = page.evaluate(OVERLAPS)
+    assert found["labels"] >= 15 and found["clash"] == []
+    page.evaluate("explorer.toggle('material@1')")  # an opened group stacks its members
+    opened = page.evaluate(OVERLAPS)
+    assert opened["labels"] > found["labels"] + 30 and opened["clash"] == []
+    seen.assert_clean()
+
+
+def test_overview_of_ten_times_the_graph_opens_on_groups_without_overlaps(
+    visit: Callable[[str], Visit], kg: KnowledgeGraph, tmp_path: Path
+) -> None:
+    big = scaled(kg.cached(explore), 10)
+    path = tmp_path / "ten-times.html"
+    path.write_text(explorer_page(big, server=False, inline=True), encoding="utf-8")
+    seen = visit(path.as_uri())
+    page = ready(seen)
+    assert page.evaluate("DATA.nodes.length") == len(big.nodes)
+    found = page.evaluate(OVERLAPS)
+    assert page.evaluate("nodes.length") < 40 and found["clash"] == []
+    seen.assert_clean()
+
+
+def test_an_entity_page_by_content_negotiation_html_and_turtle(
+    visit: Callable[[str], Visit], server: str
+) -> None:
+    seen = visit(server + "/resource/Dysprosium")
+    page = seen.page
+    assert page.inner_text("h1") == "Dysprosium"
+    assert page.evaluate("document.contentType") == "text/html"
+    turtle = page.evaluate(
+        """async () => {
+          const r = await fetch('/resource/Dysprosium', {headers: {Accept: 'text/turtle'}});
+          return {type: r.headers.get('content-type'), text: await r.text()};
+        }"""
+    )
+    assert turtle["type"].startswith("text/turtle")
+    described = {t.triple for t in ox.parse(turtle["text"].encode(), format=ox.RdfFormat.TURTLE)}
+    dy = ox.NamedNode(DY)
+    element = ox.NamedNode("https://w3id.org/rarekg/ontology#RareEarthElement")
+    assert ox.Triple(dy, ox.NamedNode(str(RDF.type)), element) in described
+    seen.assert_clean()
+
+
+def test_moving_the_day_before_announcement_18_takes_it_out_of_force_on_an_entity_page(
+    visit: Callable[[str], Visit], server: str
+) -> None:
+    seen = visit(server + "/resource/Dysprosium?on=2025-06-01")
+    page = seen.page
+    row = page.locator(f"#controls tr[data-policy='{ANN18}'] .status")
+    assert row.inner_text() == "in force"
+    set_day(page, "2025-04-03")
+    assert row.inner_text() == "not yet in force"
+    assert "on=2025-04-03" in page.url
+    page.reload()
+    assert row.inner_text() == "not yet in force", "the server reads the day from the address"
+    assert page.locator("#chains a[href='/resource/AutomotiveIndustry']").count() >= 1
+    assert page.locator("#observations svg.bar").count() >= 1
+    seen.assert_clean()
+
+
+def test_the_pages_in_force_set_is_the_rules_on_every_boundary_day(
+    visit: Callable[[str], Visit], kg: KnowledgeGraph, tmp_path: Path
+) -> None:
+    projection = kg.cached(project)
+    days = [d.isoformat() for d in boundary_days(kg)]
+    seen = visit(write_page(kg, tmp_path / "explorer.html").as_uri())
+    page = ready(seen)
+    shown = page.evaluate("days => days.map(day => RarekgTime.inForceOn(DATA.time, day))", days)
+    drawn = set(page.evaluate("Object.keys(DATA.time.statuses)"))
+    expected = [sorted(in_force(projection, dt.date.fromisoformat(d)) & drawn) for d in days]
+    assert dict(zip(days, shown, strict=True)) == dict(zip(days, expected, strict=True))
     seen.assert_clean()

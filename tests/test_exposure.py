@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from rarekg.analysis import exposure_report, to_json
+from rarekg.analysis import exposure_report, exposure_text, to_json
 from rarekg.analysis.asof import status_on
 from rarekg.analysis.exposure_results import ExposureReport, PartExposure
 from rarekg.analysis.reports import as_projection
@@ -50,6 +50,20 @@ def test_dy_magnet_line_status_of_ann_18(kg: KnowledgeGraph, on: str, status: st
     assert direct.controlled.iri == str(RKR["TbDyContainingSinteredNdFeB"])
     assert direct.official_number and "No. 18" in direct.official_number
     assert report.horizon is None
+
+
+def test_dy_magnet_line_past_the_horizon_keeps_the_last_checked_status_and_says_so(
+    kg: KnowledgeGraph,
+) -> None:
+    projection = as_projection(kg)
+    assert projection.horizon is not None
+    on = projection.horizon.replace(year=projection.horizon.year + 1)
+    report = exposure_report(kg, DY_MAGNET, on)
+    assert report.horizon == projection.horizon.isoformat()
+    # No change to Ann. No. 18 is foreseen in the graph: its last checked status stands,
+    # and the report (every format) says up to which day statuses were checked.
+    assert _statuses(_part(report, "magnets"), ANN_18) == {status_on(projection, ANN_18, on).kind}
+    assert projection.horizon.isoformat() in exposure_text(report)
 
 
 def test_past_the_horizon_the_report_says_so_and_changes_after_it_are_unknown(

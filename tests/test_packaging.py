@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -13,6 +14,9 @@ import pytest
 
 from conftest import REPO
 from servers import free_port, running
+
+#: The pages whose scripts the npm build step bundles (web/build.mjs).
+BUNDLES = ("editor", "map", "flows")
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +61,43 @@ def test_wheel_holds_package_and_data_and_nothing_stray(wheel: Path) -> None:
     stray = [n for n in names if "__pycache__" in n or n.startswith(("tests/", ".venv", "bench/"))]
     assert stray == []
     code = {n for n in package if not n.startswith("rarekg/_data/")}
+    bundles = {n for n in code if n.startswith("rarekg/server/static/dist/")}
+    assert {f"rarekg/server/static/dist/{page}.js" for page in BUNDLES} <= bundles
+    assert "rarekg/server/static/dist/manifest.json" in bundles
+    code -= {"rarekg/server/static/dist/manifest.json"}
     assert all(n.endswith((".py", ".typed", ".html", ".js", ".css")) for n in code), code
+
+
+def test_a_wheel_without_the_built_scripts_is_refused(tmp_path: Path) -> None:
+    """A wheel whose pages cannot work is never made: the build says how to make them."""
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True
+    ).stdout.decode()
+    checkout = tmp_path / "checkout"
+    for name in filter(None, tracked.split("\0")):
+        if (REPO / name).is_file():
+            (checkout / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, checkout / name)
+    assert not (checkout / "src/rarekg/server/static/dist").exists()
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path / "out"),
+            str(checkout),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "the pages' scripts are not built" in result.stdout + result.stderr
+    assert not list((tmp_path / "out").glob("*.whl"))
 
 
 @pytest.fixture(scope="module")
@@ -125,3 +165,8 @@ def test_installed_wheel_serves_without_extras(installed: Path, elsewhere: Path)
         )
         assert answer.status_code == 200, answer.text
         assert answer.json()["boolean"] is True
+        for page in ("/", "/map", "/flows"):
+            assert httpx.get(base + page, timeout=30).status_code == 200, page
+        for bundle in BUNDLES:
+            script = httpx.get(f"{base}/static/dist/{bundle}.js", timeout=30)
+            assert script.status_code == 200 and len(script.content) > 1000, bundle

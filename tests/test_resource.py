@@ -71,3 +71,35 @@ def test_an_unknown_or_malformed_name_is_404(client: TestClient, name: str) -> N
 def test_a_format_that_is_no_graph_format_is_400(client: TestClient) -> None:
     answer = client.get("/resource/Dysprosium", params={"format": "png"})
     assert answer.status_code == 400
+
+
+def test_the_page_gives_each_control_its_status_on_the_day_asked(client: TestClient) -> None:
+    def controls(day: str) -> str:
+        page = client.get("/resource/Dysprosium", params={"on": day}, headers={"Accept": BROWSER})
+        assert page.status_code == 200
+        return page.text.split('id="controls"')[1].split("</table>")[0]
+
+    before, after = controls("2025-03-01"), controls("2025-06-01")
+    assert "No. 18 of 2025" in before and "not yet in force" in before
+    assert '<td class="status">in force</td>' in after
+
+
+def test_the_page_shows_figures_chains_and_sources(client: TestClient) -> None:
+    page = client.get("/resource/Dysprosium", headers={"Accept": BROWSER}).text
+    assert 'id="observations"' in page and '<svg class="bar"' in page
+    chains = page.split('id="chains"')[1].split("</ol>")[0]
+    assert 'href="/resource/AutomotiveIndustry"' in chains
+    assert 'id="sources"' in page and "medium" in page
+
+
+def test_a_day_past_the_horizon_is_said_so(client: TestClient) -> None:
+    page = client.get(
+        "/resource/Dysprosium", params={"on": "2030-01-01"}, headers={"Accept": BROWSER}
+    )
+    assert 'id="horizon-note" class="horizon">' in page.text
+
+
+@pytest.mark.parametrize("day", ["2025-13-01", "soon", "2025-04-04" * 60])
+def test_a_bad_day_is_400(client: TestClient, day: str) -> None:
+    page = client.get("/resource/Dysprosium", params={"on": day}, headers={"Accept": BROWSER})
+    assert page.status_code == 400 and "on" in page.text

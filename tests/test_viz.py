@@ -16,7 +16,9 @@ from rarekg.cli import main
 from rarekg.kg import KnowledgeGraph
 from rarekg.namespaces import RKR
 from rarekg.viz import ASSETS, Explorer, FocusNotFound, explore, explorer_page
-from rarekg.viz.network import to_network
+from rarekg.viz.overview import CHAIN, RULES, WHO, groups
+from rarekg.viz.page import page_data as page_data_of
+from rarekg.viz.view import scaled
 from servers import rarekg_serve
 
 DY = str(RKR.Dysprosium)
@@ -64,19 +66,26 @@ def test_edges_are_asserted_relations_styled_by_kind(explorer: Explorer) -> None
     assert not any(label == "depends on" for _, _, label, _ in edges)
 
 
-def test_layout_runs_from_elements_to_industries(explorer: Explorer) -> None:
-    net = to_network(explorer)
-    x_of_class: dict[str, set[int]] = {}
-    for node in net.nodes:
-        x_of_class.setdefault(node["cls"], set()).add(node["x"])
-    columns = [x_of_class[stage] for stage in STAGES]
-    assert all(len(xs) == 1 for xs in columns), "each stage is one column"
-    xs = [next(iter(c)) for c in columns]
-    assert xs == sorted(xs) and len(set(xs)) == len(xs)
-    policy_x = x_of_class["export-control"]
-    assert max(policy_x) < xs[0], "policies sit beside the elements they control"
-    positions = {(n["x"], n["y"]) for n in net.nodes}
-    assert len(positions) == len(net.nodes), "no two nodes share a place"
+def test_overview_groups_run_from_elements_to_industries(explorer: Explorer) -> None:
+    drawn = groups(explorer, set(explorer.nodes))
+    column = {g.cls: g.column for g in drawn if g.band == CHAIN}
+    assert [column[stage] for stage in STAGES] == sorted(column[stage] for stage in STAGES)
+    assert len({column[stage] for stage in STAGES}) == len(STAGES), "one column per stage"
+    assert column["country"] < column["element"], "countries stand before the chain"
+    bands = {g.cls: g.band for g in drawn}
+    assert bands["export-control"] == RULES and bands["company"] == WHO
+    members = [m for g in drawn for m in g.members]
+    assert sorted(members) == sorted(explorer.nodes), "every node in exactly one group"
+    ann18 = str(RKR["MOFCOM-GAC-2025-18"])
+    assert any(ann18 in g.members and g.column == 0 for g in drawn), "beside what it controls"
+
+
+def test_ten_times_the_graph_still_opens_on_a_few_groups(explorer: Explorer) -> None:
+    big = scaled(explorer, 10)
+    assert len(big.nodes) == 10 * len(explorer.nodes)
+    data = page_data_of(big, title="10x", server=False)
+    assert len(data["groups"]) == len(groups(explorer, set(explorer.nodes)))
+    assert data["expanded"] == []
 
 
 def test_dysprosium_panel_has_sources_controls_and_industries(explorer: Explorer) -> None:
@@ -105,7 +114,9 @@ def test_nodes_are_sized_by_chokepoint_score(explorer: Explorer) -> None:
 
 
 def test_served_page_loads_its_files_from_us(client: httpx.Client) -> None:
-    html = client.get("/graph").text
+    answer = client.get("/graph")
+    assert answer.status_code == 200, answer.text
+    html = answer.text
     loaded = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert loaded and all(url.startswith("/") and not url.startswith("//") for url in loaded)
     for url in loaded:
@@ -135,6 +146,20 @@ def test_bad_focus_and_depth_are_refused_clearly(client: httpx.Client) -> None:
     assert missing.status_code == 404 and "Unobtainium" in missing.text
     deep = client.get("/graph", params={"focus": "Dy", "depth": "ten"})
     assert deep.status_code == 400 and "depth" in deep.text
+    for day in ["2025-02-30", "April", "2025-04-04" * 60]:
+        wrong = client.get("/graph", params={"on": day})
+        assert wrong.status_code == 400 and "on" in wrong.text
+
+
+def test_the_page_starts_on_the_day_in_its_address(client: httpx.Client) -> None:
+    data = page_data(client.get("/graph", params={"on": "2025-03-01"}).text)
+    time = data["time"]
+    assert time["on"] == "2025-03-01" and time["parameter"] == "on"
+    ann18 = str(RKR["MOFCOM-GAC-2025-18"])
+    assert {"date": "2025-04-04", "policy": ann18} in [
+        {"date": e["date"], "policy": e["policy"]} for e in time["events"]
+    ]
+    assert time["horizon"] and time["statuses"][ann18]
 
 
 def test_ontology_view_draws_classes_and_properties(client: httpx.Client) -> None:
@@ -165,4 +190,4 @@ def test_data_cannot_close_the_script_element() -> None:
     node |= {"shape": "dot", "size": 12, "search": [hostile]}
     html = explorer_page(Explorer(nodes={"urn:x": node}, layers={"urn:x": 0}), server=False)
     data_block = html.split('<script id="graph-data" type="application/json">')[1]
-    assert json.loads(data_block.split("</script>")[0])["nodes"][0]["label"] == hostile
+    assert json.loads(data_block.split("</script>")[0])["nodes"][0]["title"] == hostile

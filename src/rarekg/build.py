@@ -11,6 +11,10 @@ manifest is swapped in atomically last: a build that fails, on a syntax error sa
 leaves the previous store as it was. Processes open the generation the manifest names
 read-only and hold a shared lock on it, so a later build removes an old generation
 only once nobody reads it.
+
+Graphs that code makes rather than a file holds (the statistics graphs of
+:mod:`rarekg.stats`) come in as :class:`Derived`: written after the reasoning, which never
+sees them, and keyed by their own inputs, so they are made again only when those change.
 """
 
 from __future__ import annotations
@@ -76,10 +80,13 @@ class Manifest:
         graphs: each asserted graph's IRI and the state of its file.
         rules: the state of each rule file, by name.
         inferred: the key of the inputs the inferred graph was computed from.
-        rebuilt: IRIs of the asserted graphs this build (re)loaded from their files.
+        rebuilt: IRIs of the graphs this build (re)loaded or made.
         built_at: when the build started (``time.time_ns()``).
         quads: how many quads the generation holds (counted by the engine at build
             time, so that a reader need not count them).
+        derived: the key of the derived graphs' own inputs (:attr:`Derived.own_key`).
+        derived_reads: the digest of what they read from the asserted graphs.
+        derived_quads: how many quads each derived graph holds.
     """
 
     generation: str
@@ -89,6 +96,9 @@ class Manifest:
     rebuilt: list[str]
     built_at: int
     quads: int
+    derived: str = ""
+    derived_reads: str = ""
+    derived_quads: dict[str, int] = field(default_factory=dict)
     layout: int = _LAYOUT
     version: str = __version__
 
@@ -148,16 +158,55 @@ class ReaderLock:
         weakref.finalize(self, os.close, descriptor)
 
 
-def default_store_dir(artefacts: Artefacts) -> Path:
+@dataclass(frozen=True)
+class Derived:
+    """Graphs made by code, not loaded from a file: the statistics graphs.
+
+    They are made again when their own inputs change (``key``) or when what they read
+    from the asserted graphs changes (``reads``), not whenever any graph file is edited:
+    an edit that leaves the names they resolve alone rebuilds only its own graph.
+
+    Attributes:
+        key: digest of what they are made from outside the graph files (a package
+            version, a mapping table); empty when there is nothing to make.
+        graphs: the IRIs of the graphs they fill.
+        make: writes them into the store (whose asserted graphs are loaded) and returns
+            how many quads each holds.
+        reads: digest of what ``make`` reads from the store's asserted graphs.
+        note: said when a build writes a generation without them (why they are missing).
+    """
+
+    key: str
+    graphs: tuple[str, ...]
+    make: Callable[[ox.Store, Progress], dict[str, int]] | None = None
+    reads: Callable[[ox.Store], str] | None = None
+    note: str | None = None
+
+    @property
+    def own_key(self) -> str:
+        """The key of their own inputs, this package's version included ("" for none)."""
+        if not self.key:
+            return ""
+        return hashlib.sha256(f"{__version__}\0{self.key}".encode()).hexdigest()[:32]
+
+
+def default_store_dir(artefacts: Artefacts, data: Path | None = None) -> Path:
     """The store folder of a data root: ``RAREKG_STORE_DIR``, else one under the cache folder.
 
     Under the cache folder the store is keyed by the root's path: two data roots never
-    share a store, and the same root always finds its own again.
+    share a store, and the same root always finds its own again. With the user's data
+    folder ``data`` (``--data``) the key holds its path too, and under
+    ``RAREKG_STORE_DIR`` such a store is a subfolder: a store with user graphs never
+    replaces the one without, nor one with another folder's.
     """
+    user = f"-with-{data.name}-{_key(str(data))}" if data is not None else ""
     if env := os.environ.get(STORE_DIR_ENV):
-        return Path(env)
-    key = hashlib.sha256(str(artefacts.root).encode()).hexdigest()[:16]
-    return cache_dir() / "stores" / f"{artefacts.root.name}-{key}"
+        return Path(env) / user.lstrip("-") if user else Path(env)
+    return cache_dir() / "stores" / f"{artefacts.root.name}-{_key(str(artefacts.root))}{user}"
+
+
+def _key(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _digest(path: Path) -> str:
@@ -321,12 +370,17 @@ def _build(
     reuse: bool,
     cache: Path | None,
     progress: Progress,
+    derived: Derived | None = None,
+    seed: OpenStore | None = None,
 ) -> tuple[Manifest, Reasoning | None]:
     """Bring the store folder up to date; return its manifest and how it reasoned.
 
     The reasoning is ``None`` when nothing changed and no generation was written.
     """
     old = Manifest.read(folder) if reuse else None
+    origin = folder
+    if old is None and reuse and seed is not None:
+        old, origin = seed.manifest, seed.path.parent
     built_at = time.time_ns()
     known = old.graphs if old else {}
     graphs = {
@@ -341,12 +395,16 @@ def _build(
     key = inferred_key(graphs, rules)
     digests = {name: state.digest for name, state in graphs.items()}
     same = old is not None and {n: s.digest for n, s in known.items()} == digests
-    if old is not None and same and old.inferred == key:
+    derived_key = derived.own_key if derived is not None else ""
+    if old is not None and same and old.inferred == key and old.derived == derived_key:
         if (old.graphs, old.rules) != (graphs, rules):  # touched, not changed
             old = replace(old, graphs=graphs, rules=rules, built_at=built_at)
             old.write(folder)
         return old, None
+    remake = old is None or old.derived != derived_key
     base = old if old is not None and not _cheaper_afresh(known, graphs) else None
+    if base is not None and remake and any(base.derived_quads.values()):
+        base = None  # clearing the old derived quads costs more than a fresh build
     changed = [
         s
         for s in sources
@@ -357,7 +415,7 @@ def _build(
     generation = folder / f"{_GENERATION}{uuid.uuid4().hex[:12]}"
     try:
         if base is not None:
-            ox.Store.read_only(str(folder / base.generation)).backup(str(generation))
+            ox.Store.read_only(str(origin / base.generation)).backup(str(generation))
         store = ox.Store(str(generation))
         for gone in set(known) - set(graphs) if base is not None else ():
             store.clear_graph(ox.NamedNode(gone))
@@ -368,17 +426,46 @@ def _build(
         cache_file = cache / f"inferred-{key}.nt" if cache is not None else None
         with progress.step("reasoning into the inferred graph"):
             reasoning = reason(store, sources, rules_dir, cache_file)
+        reads = derived.reads(store) if derived is not None and derived.reads else ""
+        remake = remake or base is None or reads != base.derived_reads
+        if remake or base is None:
+            derived_quads = _make_derived(store, derived, progress)
+        else:
+            derived_quads = dict(base.derived_quads)
         store.flush()
         quads = len(store)
         del store
     except BaseException:
         shutil.rmtree(generation, ignore_errors=True)
         raise
+    rebuilt = [str(s.graph) for s in changed] + (list(derived_quads) if remake else [])
     manifest = Manifest(
-        generation.name, graphs, rules, key, [str(s.graph) for s in changed], built_at, quads
+        generation.name,
+        graphs,
+        rules,
+        key,
+        rebuilt,
+        built_at,
+        quads,
+        derived_key,
+        reads,
+        derived_quads,
     )
     manifest.write(folder)
     return manifest, reasoning
+
+
+def _make_derived(store: ox.Store, derived: Derived | None, progress: Progress) -> dict[str, int]:
+    """Clear the derived graphs and make them afresh; return their quad counts."""
+    if derived is None:
+        return {}
+    for name in derived.graphs:
+        store.clear_graph(ox.NamedNode(name))
+    if derived.make is None:
+        if derived.note and progress.echo is not None:
+            progress.echo(derived.note)
+        return {}
+    return derived.make(store, progress)
 
 
 def build(
@@ -389,6 +476,8 @@ def build(
     reuse: bool = True,
     cache: Path | None = None,
     echo: Callable[[str], None] | None = None,
+    derived: Derived | None = None,
+    seed: OpenStore | None = None,
 ) -> OpenStore:
     """Build the store in ``folder`` when an input changed, then open it read-only.
 
@@ -401,6 +490,10 @@ def build(
         cache: folder of the inferred-graph cache shared by all stores (keyed by the
             inputs' digests), or ``None`` to run the reasoner whenever it must.
         echo: where to announce steps that take more than a moment.
+        derived: the graphs made by code (the statistics), if any.
+        seed: an opened store whose generation a first build in ``folder`` starts from
+            (the shipped store, for a store with the user's graphs): only what differs
+            from it is loaded, reasoned or made.
 
     Raises:
         rarekg.store.LoadError: a file is missing or malformed; the store is unchanged.
@@ -410,7 +503,14 @@ def build(
     folder.mkdir(parents=True, exist_ok=True)
     with _locked(folder / _BUILD_LOCK, fcntl.LOCK_EX):
         manifest, reasoning = _build(
-            folder, sources, rules_dir, reuse=reuse, cache=cache, progress=Progress(echo)
+            folder,
+            sources,
+            rules_dir,
+            reuse=reuse,
+            cache=cache,
+            progress=Progress(echo),
+            derived=derived,
+            seed=seed,
         )
         # Taken before the build lock is let go: no build can remove it in between.
         lock = ReaderLock(folder / f"{manifest.generation}.lock")

@@ -17,6 +17,8 @@ from rarekg.analysis import (
     chains_text,
     chokepoints_report,
     chokepoints_text,
+    criticality_report,
+    criticality_text,
     exposure_csv,
     exposure_html,
     exposure_report,
@@ -26,11 +28,16 @@ from rarekg.analysis import (
     to_json,
 )
 from rarekg.analysis.chains import DEFAULT_LIMIT, DEFAULT_MAX_LENGTH, LIMIT_BOUND, MAX_LENGTH_BOUND
+from rarekg.analysis.chokepoint_methods import DEFAULT_WEIGHTING, WEIGHTINGS
 from rarekg.analysis.chokepoints import DEFAULT_TOP, TOP_BOUND
+from rarekg.analysis.criticality import METHODS
+from rarekg.analysis.criticality.compare import comparison_text
 from rarekg.analysis.projection import dataset_horizon
+from rarekg.analysis.reports import YEARS, comparison_report
 from rarekg.build import STORE_DIR_ENV, to_stderr
 from rarekg.export import EXPORTERS, export
 from rarekg.formats import FORMATS, RESULTS, by_name, kind_of, serialize
+from rarekg.imports.convert import LAYOUTS, ImportFailure, convert_file, layout_mapping
 from rarekg.kg import KnowledgeGraph, QueryError, build_store, load
 from rarekg.paths import find_artefacts
 from rarekg.queries import (
@@ -41,6 +48,7 @@ from rarekg.queries import (
 )
 from rarekg.settings import MIB, Settings, format_size, parse_size
 from rarekg.store import LoadError
+from rarekg.user_data import DATA_ENV
 from rarekg.viz.network import DEFAULT_DEPTH, MAX_DEPTH
 
 R = TypeVar("R")
@@ -78,14 +86,22 @@ _format_option = click.option(
     envvar="RAREKG_HOME",
     help="Folder holding ontology/, graph/ and queries/ (default: the shipped data).",
 )
+@click.option(
+    "--data",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    envvar=DATA_ENV,
+    help="Your own data beside the shipped graph, for every command: a folder of .ttl, "
+    ".trig and .csv files (each CSV with its CSVW mapping NAME.csv-metadata.json), each "
+    "loaded into the graph user/NAME (docs/import.md). Nothing is written into it.",
+)
 @click.pass_context
-def main(ctx: click.Context, root: Path | None) -> None:
+def main(ctx: click.Context, root: Path | None, data: Path | None) -> None:
     """A knowledge graph of the global rare earth trade.
 
     Every fact is sourced and dated. Start with `rarekg serve` for the SPARQL
     endpoint and the explorer, or `rarekg validate` to check the data.
     """
-    ctx.obj = {"root": root}
+    ctx.obj = {"root": root, "data": data}
 
 
 @main.command("validate")
@@ -94,12 +110,12 @@ def main(ctx: click.Context, root: Path | None) -> None:
 def validate_command(obj: dict[str, Path | None], fmt: str) -> None:
     """Check syntax, SHACL shapes, integrity checks and OWL consistency.
 
-    Exits 0 only when the ontology and graph are clean; otherwise prints every
-    violation with its rule, node and file, and exits 1.
+    Exits 0 only when the ontology and graph (and the graphs of --data) are clean;
+    otherwise prints every violation with its rule, node and file, and exits 1.
     """
     from rarekg.validate import validate  # pySHACL and owlready2: only for this command
 
-    report = validate(obj["root"])
+    report = validate(obj["root"], obj["data"])
     click.echo(report.to_json() if fmt == "json" else report.text)
     sys.exit(0 if report.conforms else 1)
 
@@ -110,10 +126,13 @@ def validate_command(obj: dict[str, Path | None], fmt: str) -> None:
 def _load(obj: dict[str, Path | None], store_dir: Path | None = None) -> KnowledgeGraph:
     """The knowledge graph, its store built first when an input changed (progress on stderr).
 
-    A file that cannot be read or parsed is reported as file:line:column.
+    A file that cannot be read or parsed is reported as file:line:column; a bad row of
+    a CSV file of --data as file:row:column, exiting 2.
     """
     try:
-        return load(obj["root"], store_path=store_dir, echo=to_stderr)
+        return load(obj["root"], store_path=store_dir, echo=to_stderr, data=obj["data"])
+    except ImportFailure as error:
+        _fail(str(error))
     except LoadError as error:
         raise click.ClickException(str(error)) from None
 
@@ -137,7 +156,15 @@ def build_command(obj: dict[str, Path | None], store_dir: Path | None, fresh: bo
     analyses build implicitly; this command does it ahead of time.
     """
     try:
-        opened = build_store(obj["root"], store_path=store_dir, use_cache=not fresh, echo=to_stderr)
+        opened = build_store(
+            obj["root"],
+            store_path=store_dir,
+            use_cache=not fresh,
+            echo=to_stderr,
+            data=obj["data"],
+        )
+    except ImportFailure as error:
+        _fail(str(error))
     except LoadError as error:
         raise click.ClickException(str(error)) from None
     if not opened.built:
@@ -206,13 +233,83 @@ def chains_command(
     show_default=True,
     help="How many to list.",
 )
+@click.option(
+    "--method",
+    type=click.Choice(list(WEIGHTINGS)),
+    default=DEFAULT_WEIGHTING,
+    show_default=True,
+    help="The weighting of the score; each weight's basis is in docs/criticality.md.",
+)
 @_on_option
 @_format_option
 @click.pass_obj
-def chokepoints_command(obj: dict[str, Path | None], top: int, on: str | None, fmt: str) -> None:
-    """Rank the chokepoints of the supply chain, with the measures and evidence behind each."""
+def chokepoints_command(
+    obj: dict[str, Path | None], top: int, method: str, on: str | None, fmt: str
+) -> None:
+    """Rank the chokepoints of the supply chain, with the measures and evidence behind each.
+
+    The composite weighs concentration, dominance, betweenness, minimum cut and control;
+    --method concentration, network or equal ranks by another weighting.
+    """
     kg = _load(obj)
-    _analysis_output(lambda: chokepoints_report(kg, top=top, on=on), fmt, chokepoints_text)
+    _analysis_output(
+        lambda: chokepoints_report(kg, top=top, on=on, method=method), fmt, chokepoints_text
+    )
+
+
+@main.command("criticality")
+@click.option(
+    "--method",
+    type=click.Choice(list(METHODS)),
+    default=None,
+    help="One published method (default: all): geopolrisk, eu-sr or hhi.",
+)
+@click.option("--item", default=None, metavar="ITEM", help="The item or material (name or IRI).")
+@click.option(
+    "--year", type=click.IntRange(*YEARS), default=None, help="The year (default: the latest)."
+)
+@click.option(
+    "--importer",
+    default=None,
+    metavar="COUNTRY",
+    help="The importing country, for GeoPolRisk (default: the largest importers).",
+)
+@click.option(
+    "--compare",
+    is_flag=True,
+    help="Instead: the rank correlation of the composite chokepoint score with each method.",
+)
+@_on_option
+@_format_option
+@click.pass_obj
+def criticality_command(
+    obj: dict[str, Path | None],
+    method: str | None,
+    item: str | None,
+    year: int | None,
+    importer: str | None,
+    compare: bool,
+    on: str | None,
+    fmt: str,
+) -> None:
+    """Criticality by published methods, each input shown with its sources.
+
+    GeoPolRisk (per importer, material and year), EU supply risk (the Commission's 2017
+    method) and the HHI per stage and element. An input the graph lacks is listed as
+    insufficient data, never filled in. The statistics come from the stats extra.
+    Example: rarekg criticality --method geopolrisk --importer Japan --year 2022.
+    """
+    kg = _load(obj)
+    if compare:
+        _analysis_output(lambda: comparison_report(kg, on=on), fmt, comparison_text)
+        return
+    _analysis_output(
+        lambda: criticality_report(
+            kg, method=method, item=item, year=year, importer=importer, on=on
+        ),
+        fmt,
+        criticality_text,
+    )
 
 
 @main.command("simulate")
@@ -273,6 +370,45 @@ def exposure_command(obj: dict[str, Path | None], bom: Path, on: str | None, fmt
     kg = _load(obj)
     writer = _EXPOSURE_WRITERS.get(fmt, exposure_text)
     _analysis_output(lambda: exposure_report(kg, data, on=on), fmt, writer)
+
+
+@main.command("import")
+@click.argument("layout", type=click.Choice(LAYOUTS))
+@click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    metavar="DIR/NAME.ttl",
+    help="The Turtle file to write (replaced atomically); put it in your --data folder "
+    "to load it as the graph user/NAME.",
+)
+@click.pass_obj
+def import_command(obj: dict[str, Path | None], layout: str, csv_file: Path, output: Path) -> None:
+    """Convert a CSV file of a known LAYOUT to Turtle once, through its CSVW mapping.
+
+    Layouts (docs/import.md): bom (part,parent,quantity,unit,item,supplier,
+    supplier_country), suppliers (company,country,stage,item,capacity,unit,year) and
+    comtrade (UN Comtrade's bulk CSV: refYear, refMonth or period, reporterISO,
+    partnerISO, flowCode, cmdCode, netWgt, ...). Names are resolved against the graph.
+    A bad row stops the import with FILE:ROW:COLUMN and the reason, exit 2; nothing is
+    written. Example: rarekg import comtrade examples/comtrade-extract.csv -o my/trade.ttl
+    """
+    if not output.parent.is_dir():
+        raise click.UsageError(f"no such folder: {output.parent}")
+    if not csv_file.is_file():
+        raise click.UsageError(f"no such file: {csv_file}")
+    kg = _load(obj)
+
+    def progress(rows: int) -> None:
+        to_stderr(f"{rows:,} rows converted")
+
+    try:
+        rows = convert_file(csv_file, layout_mapping(layout), output, kg, progress=progress)
+    except ImportFailure as error:
+        _fail(str(error))
+    click.echo(f"wrote {output}: {rows} rows as the graph user/{output.stem}")
 
 
 @main.command("export")

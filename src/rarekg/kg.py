@@ -22,6 +22,7 @@ from rarekg.namespaces import INFERRED_GRAPH, PREFIXES
 from rarekg.paths import Artefacts, cache_dir, find_artefacts
 from rarekg.reason import Reasoning
 from rarekg.sparql_text import declares_dataset
+from rarekg.stats import STATS_GRAPHS
 from rarekg.store import GraphList, QueryResults, SourceFile
 
 if TYPE_CHECKING:
@@ -138,6 +139,8 @@ class KnowledgeGraph:
     reasoning: Reasoning | None
     location: Path | None = None
     manifest: Manifest | None = None
+    #: The user's data folder (``--data``) whose graphs the store holds, if any.
+    data: Path | None = None
     #: Keeps the built store's generation from removal while this graph is in use.
     _hold: object = field(default=None, repr=False, compare=False)
     _made: dict[Callable[..., Any], Any] = field(default_factory=dict, repr=False, compare=False)
@@ -162,8 +165,14 @@ class KnowledgeGraph:
 
     @property
     def graph_names(self) -> list[str]:
-        """IRIs of the named graphs: one per source file, then the inferred graph."""
-        return [str(s.graph) for s in self.sources] + [str(INFERRED_GRAPH)]
+        """IRIs of the named graphs: per source file, inferred, then the statistics ones.
+
+        The statistics graphs (:mod:`rarekg.stats`) are listed when the build made them,
+        so that ``rarekg load`` sends them to a remote store too.
+        """
+        made = {g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)}
+        built = [name for name in STATS_GRAPHS if name in made]
+        return [str(s.graph) for s in self.sources] + [str(INFERRED_GRAPH), *built]
 
     def run(
         self,
@@ -212,17 +221,42 @@ class KnowledgeGraph:
         return rows
 
 
+def _sources(
+    artefacts: Artefacts, data: Path | None, echo: Callable[[str], None] | None
+) -> list[SourceFile]:
+    """The shipped files, then the user's graphs of ``data`` (:mod:`rarekg.user_data`)."""
+    shipped = source_files(artefacts)
+    if data is None:
+        return shipped
+    from rarekg.user_data import user_sources
+
+    loaded: list[KnowledgeGraph] = []
+
+    def names() -> KnowledgeGraph:
+        if not loaded:
+            loaded.append(load(artefacts.root, echo=echo))
+        return loaded[0]
+
+    def key() -> str:
+        manifest = names().manifest
+        return manifest.inferred if manifest else ""
+
+    return shipped + user_sources(data, names, key)
+
+
 def build_store(
     root: str | Path | None = None,
     *,
     store_path: str | Path | None = None,
     use_cache: bool = True,
     echo: Callable[[str], None] | None = None,
+    data: str | Path | None = None,
 ) -> OpenStore:
     """Build the on-disk store of ``root`` when an input changed, and open it read-only.
 
     Each changed file is bulk-loaded into its named graph, then the inferred graph is
-    made (:func:`rarekg.build.build`); an unchanged store is only opened.
+    made (:func:`rarekg.build.build`), then the statistics graphs when their inputs
+    changed (:mod:`rarekg.stats`); an unchanged store is only opened.
 
     Args:
         root: folder holding ``ontology/``, ``graph/``, ``queries/``; found by
@@ -231,20 +265,31 @@ def build_store(
         use_cache: reuse the built store and the reasoner's cache; ``False`` builds
             every graph afresh and runs the reasoner.
         echo: where to announce build steps that take more than a moment.
+        data: the user's data folder, whose graphs join the shipped ones
+            (:mod:`rarekg.user_data`); the store is then one of its own.
 
     Raises:
         rarekg.store.LoadError: a file is missing or malformed (the store is unchanged).
         rarekg.reason.InconsistentOntology: the reasoner found a contradiction.
     """
+    # Imported here: the statistics resolve names through rarekg.names, which imports this.
+    from rarekg.stats.step import statistics
+
     artefacts = find_artefacts(root)
-    folder = Path(store_path) if store_path is not None else default_store_dir(artefacts)
+    folder = Path(data).resolve() if data is not None else None
+    store = Path(store_path) if store_path is not None else default_store_dir(artefacts, folder)
+    sources = _sources(artefacts, folder, echo)
+    # A store with the user's graphs starts from the shipped one: only they are new.
+    seed = build_store(artefacts.root, echo=echo) if folder is not None and use_cache else None
     return build(
-        source_files(artefacts),
+        sources,
         artefacts.queries_dir / "rules",
-        folder,
+        store,
         reuse=use_cache,
         cache=cache_dir() if use_cache else None,
         echo=echo,
+        derived=statistics(artefacts, source_files(artefacts)),
+        seed=seed,
     )
 
 
@@ -254,32 +299,59 @@ def load(
     store_path: str | Path | None = None,
     use_cache: bool = True,
     echo: Callable[[str], None] | None = None,
+    data: str | Path | None = None,
 ) -> KnowledgeGraph:
     """Return the reasoned knowledge graph, its store built first when an input changed.
 
     Takes the arguments of :func:`build_store`, and raises what it raises.
     """
     artefacts = find_artefacts(root)
-    opened = build_store(artefacts.root, store_path=store_path, use_cache=use_cache, echo=echo)
+    folder = Path(data).resolve() if data is not None else None
+    opened = build_store(
+        artefacts.root, store_path=store_path, use_cache=use_cache, echo=echo, data=folder
+    )
+    sources = source_files(artefacts)
+    if folder is not None:
+        from rarekg.user_data import is_user_graph
+
+        graphs = sorted(opened.manifest.graphs.items())
+        sources += [SourceFile(Path(s.path), URIRef(g)) for g, s in graphs if is_user_graph(g)]
     return KnowledgeGraph(
         opened.store,
         artefacts,
-        source_files(artefacts),
+        sources,
         opened.reasoning,
         opened.path,
         opened.manifest,
+        folder,
         opened,
     )
 
 
-def open_built(root: str | Path | None, location: str | Path) -> KnowledgeGraph:
+def open_built(
+    root: str | Path | None, location: str | Path, data: str | Path | None = None
+) -> KnowledgeGraph:
     """Open, read-only, the store another process built at ``location`` for ``root``.
 
     For the server's worker processes: they read exactly the store the server opened,
-    and check and build nothing.
+    and check and build nothing (the user graphs are those the store holds).
     """
     artefacts = find_artefacts(root)
     store = ox.Store.read_only(str(location))
+    sources = source_files(artefacts)
+    if data:
+        from rarekg.user_data import is_user_graph
+
+        sources += [
+            SourceFile(Path(g.value), URIRef(g.value))
+            for g in sorted(store.named_graphs(), key=str)
+            if isinstance(g, ox.NamedNode) and is_user_graph(g.value)
+        ]
     return KnowledgeGraph(
-        store, artefacts, source_files(artefacts), Reasoning(True, None), Path(location)
+        store,
+        artefacts,
+        sources,
+        Reasoning(True, None),
+        Path(location),
+        data=Path(data) if data else None,
     )

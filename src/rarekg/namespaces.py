@@ -13,6 +13,8 @@ GRAPH_BASE = "https://w3id.org/rarekg/graph/"
 SCHEMA = Namespace("https://schema.org/")
 UNIT = Namespace("http://qudt.org/vocab/unit/")
 WD = Namespace("http://www.wikidata.org/entity/")
+#: W3C Basic Geo (WGS84): the one vocabulary of a facility's position (``geo:lat``, ``geo:long``).
+GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/rarekg/ontology")
 INFERRED_GRAPH = URIRef(GRAPH_BASE + "inferred")
@@ -32,6 +34,7 @@ PREFIXES: dict[str, str] = {
     "schema": str(SCHEMA),
     "unit": str(UNIT),
     "wd": str(WD),
+    "geo": str(GEO),
 }
 
 

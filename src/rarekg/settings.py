@@ -184,6 +184,7 @@ class Settings:
             "Graphs of up to this many quads are copied into each query worker's memory "
             "(about four times faster queries, about 440 bytes a quad; a worker answers "
             "from disk while it copies); larger ones are read from the one store on disk. "
+            "The shipped graph with its statistics (about 1 M quads) is read from disk. "
             "0 always reads from disk.",
             low=0,
         ),

@@ -186,8 +186,12 @@ def owl_violations(
     return []
 
 
-def validate(root: str | Path | None = None) -> ValidationReport:
-    """Validate the ontology, shapes, curated graph and checks found under ``root``."""
+def validate(root: str | Path | None = None, data: str | Path | None = None) -> ValidationReport:
+    """Validate the ontology, shapes, curated graph and checks found under ``root``.
+
+    With ``data``, the user's graphs of that folder (:mod:`rarekg.user_data`) are
+    validated too, with the same shapes, checks and reasoner, beside the shipped graph.
+    """
     report = ValidationReport(stages=["parse"])
     try:
         artefacts = find_artefacts(root)
@@ -196,6 +200,15 @@ def validate(root: str | Path | None = None) -> ValidationReport:
         return report
     sources = source_files(artefacts)
     store = new_store()
+    if data is not None:
+        from rarekg.kg import load
+
+        try:
+            sources = load(artefacts.root, data=data).sources
+        except LoadError as error:
+            found = Violation("parse", "syntax", str(error), None, str(error.path))
+            report.violations.append(found)
+            return report
     try:
         load_into(store, sources)
         parse_file(SourceFile.for_path(artefacts.shapes_file, "shapes"))

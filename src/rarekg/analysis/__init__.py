@@ -2,18 +2,20 @@
 
 The public API returns typed results (:mod:`rarekg.analysis.results`, written as JSON by
 :func:`to_json`) and raises :class:`AnalysisInputError` on bad input; the CLI and the
-server's ``/api/chains``, ``/api/chokepoints``, ``/api/simulate`` and
+server's ``/api/chains``, ``/api/chokepoints``, ``/api/criticality``, ``/api/simulate`` and
 ``/api/exposure`` call these functions.
 """
 
 from __future__ import annotations
 
 from rarekg.analysis.bom import BomError
+from rarekg.analysis.criticality.results import criticality_text
 from rarekg.analysis.exposure_results import exposure_csv, exposure_html, exposure_text
 from rarekg.analysis.projection import AnalysisInputError, Projection, project, supply_graph
 from rarekg.analysis.reports import (
     chains_report,
     chokepoints_report,
+    criticality_report,
     exposure_report,
     simulate_report,
 )
@@ -27,6 +29,8 @@ __all__ = [
     "chains_text",
     "chokepoints_report",
     "chokepoints_text",
+    "criticality_report",
+    "criticality_text",
     "exposure_csv",
     "exposure_html",
     "exposure_report",

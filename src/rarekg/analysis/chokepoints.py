@@ -16,6 +16,8 @@ The score of a node is a weighted sum of five measures, each in [0, 1]:
 
 Concentration carries the most weight because it is observed; the graph measures say how
 much of the economy hangs on the node; control says whether the lever is being pulled.
+Every weight's basis (a reference or a stated judgement) and the other weightings a ranking
+may use are in :mod:`rarekg.analysis.chokepoint_methods`.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from networkx.algorithms.connectivity import (
 )
 
 from rarekg.analysis.asof import controls_in_force
+from rarekg.analysis.chokepoint_methods import COMPOSITE
 from rarekg.analysis.projection import (
     DEMAND,
     ITEM,
@@ -57,13 +60,9 @@ from rarekg.analysis.results import (
 )
 from rarekg.analysis.shares import HIGHLY_CONCENTRATED_HHI, StageShares, share_tables
 
-WEIGHTS = {
-    "concentration": 0.35,
-    "dominance": 0.25,
-    "betweenness": 0.15,
-    "cut": 0.10,
-    "control": 0.15,
-}
+#: The composite's weights; each is documented with its basis in
+#: :mod:`rarekg.analysis.chokepoint_methods`, which also holds the other weightings.
+WEIGHTS = COMPOSITE.values()
 
 REFERENCES = {
     "concentration": "U.S. DOJ & FTC, Merger Guidelines (2023), s. 2.1: HHI, highly "
@@ -213,8 +212,14 @@ def _stage(projection: Projection, table: StageShares) -> StageConcentration:
     )
 
 
-def rank(projection: Projection, on: dt.date, top: int | None = None) -> list[Chokepoint]:
-    """The chokepoints ranked by score, best first."""
+def rank(
+    projection: Projection,
+    on: dt.date,
+    top: int | None = None,
+    weights: dict[str, float] | None = None,
+) -> list[Chokepoint]:
+    """The chokepoints ranked by score, best first; ``weights`` default to :data:`WEIGHTS`."""
+    weights = WEIGHTS if weights is None else weights
     net = network(projection, on)
     dominated = dominated_industries(net)
     cuts = minimum_cuts(net)
@@ -301,7 +306,7 @@ def rank(projection: Projection, on: dt.date, top: int | None = None) -> list[Ch
                 policies=tuple(sorted(policies)),
             ),
         )
-        score = sum(WEIGHTS[name] * getattr(measures, name).value for name in WEIGHTS)
+        score = sum(weights[name] * getattr(measures, name).value for name in weights)
         if score <= 0:
             continue
         described = projection.describe(node)

@@ -145,6 +145,19 @@ class CountryFigure:
 
 
 @dataclass(frozen=True)
+class Strength:
+    """How much of a consumer needs an input (``rkg:DependencyStrength``), with its sources."""
+
+    statement: str
+    dependent: str
+    dependency: str
+    strength: float
+    year: int | None
+    confidence: str | None
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class PolicyWindow:
     """When a policy applies: its effective window, or the announcement date standing in."""
 
@@ -185,6 +198,7 @@ class Projection:
         resolver: the graph's names; by default the nodes' labels and local names.
         statuses: every policy's status spans, in order, by IRI.
         horizon: the day up to which the dataset's policy statuses were checked.
+        strengths: the stated dependency strengths by (dependent, dependency).
     """
 
     graph: nx.MultiDiGraph
@@ -194,6 +208,7 @@ class Projection:
     resolver: Resolver | None = None
     statuses: dict[str, list[PolicyStatus]] = field(default_factory=dict)
     horizon: dt.date | None = None
+    strengths: dict[tuple[str, str], Strength] = field(default_factory=dict)
     #: The nodes of each set of types names are resolved among, computed on first use.
     _among: dict[frozenset[str] | None, frozenset[str]] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -427,8 +442,39 @@ def project(kg: KnowledgeGraph, run: Run | None = None) -> Projection:
             PolicyStatus(row["kind"], row.get("start"), row.get("end"), row.get("horizon"))
         )
     return Projection(
-        graph, figures, policies, kept, names, dict(statuses), dataset_horizon(kg, run)
+        graph,
+        figures,
+        policies,
+        kept,
+        names,
+        dict(statuses),
+        dataset_horizon(kg, run),
+        _strengths(select(kg, "dependency-strengths", run=run)),
     )
+
+
+def _strengths(rows: list[dict[str, Any]]) -> dict[tuple[str, str], Strength]:
+    """The dependency strengths by (dependent, dependency); the latest year wins a tie."""
+    sources = _grouped(rows, ("statement",))
+    found: dict[tuple[str, str], Strength] = {}
+    for row in rows:
+        year = int(str(row["year"])[:4]) if row.get("year") else None
+        stated = Strength(
+            row["statement"],
+            row["dependent"],
+            row["dependency"],
+            float(row["strength"]),
+            year,
+            row.get("confidence"),
+            tuple(sorted(sources[(row["statement"],)])),
+        )
+        key = (stated.dependent, stated.dependency)
+        if key not in found or (year or 0, stated.statement) > (
+            found[key].year or 0,
+            found[key].statement,
+        ):
+            found[key] = stated
+    return found
 
 
 def dataset_horizon(kg: KnowledgeGraph, run: Run | None = None) -> dt.date | None:

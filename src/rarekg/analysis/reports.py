@@ -14,7 +14,11 @@ from dataclasses import replace
 from rarekg.analysis import chains as chains_module
 from rarekg.analysis.asof import parse_date
 from rarekg.analysis.bom import read_bom
-from rarekg.analysis.chokepoints import DEFAULT_TOP, WEIGHTS, rank
+from rarekg.analysis.chokepoint_methods import DEFAULT_WEIGHTING, WEIGHTINGS
+from rarekg.analysis.chokepoints import DEFAULT_TOP, rank
+from rarekg.analysis.criticality import METHODS, Query, Statistics, criticality, read_statistics
+from rarekg.analysis.criticality.compare import ComparisonReport, compare
+from rarekg.analysis.criticality.results import CriticalityReport
 from rarekg.analysis.exposure import ExposureFinder, exposure, granted_licences, policy_terms
 from rarekg.analysis.exposure_results import ExposureReport
 from rarekg.analysis.projection import (
@@ -31,7 +35,6 @@ from rarekg.kg import KnowledgeGraph
 
 #: What an export restriction may name: the items and parts of the supply chain.
 ITEM_TYPES = types_of(ITEM, PART)
-SCORE_FORMULA = " + ".join(f"{w:.2f} {name}" for name, w in WEIGHTS.items())
 
 
 def as_projection(kg: KnowledgeGraph | Projection) -> Projection:
@@ -72,20 +75,29 @@ def chokepoints_report(
     kg: KnowledgeGraph | Projection,
     top: int | None = DEFAULT_TOP,
     on: dt.date | str | None = None,
+    method: str = DEFAULT_WEIGHTING,
 ) -> ChokepointsReport:
     """The ranked chokepoints as of ``on`` (default today), ``top`` of them (``None``: all).
 
+    ``method`` names the weighting of the score (:data:`WEIGHTINGS`; default the composite).
+
     Raises:
-        AnalysisInputError: a bad date or ``top``.
+        AnalysisInputError: a bad date, ``top`` or method.
     """
     if top is not None and top < 1:
         raise AnalysisInputError("top must be at least 1")
+    if method not in WEIGHTINGS:
+        raise AnalysisInputError(f"unknown method {method!r}: choose from {', '.join(WEIGHTINGS)}")
+    weighting = WEIGHTINGS[method]
     day = _date(on)
     projection = as_projection(kg)
+    formula = f"score = {weighting.formula()}"
+    if method != DEFAULT_WEIGHTING:
+        formula += f" ({weighting.name})"
     return ChokepointsReport(
         day.isoformat(),
-        f"score = {SCORE_FORMULA}",
-        tuple(rank(projection, day, top)),
+        formula,
+        tuple(rank(projection, day, top, weighting.values())),
         _horizon(projection),
     )
 
@@ -114,6 +126,58 @@ def simulate_report(
             raise AnalysisInputError("--items is empty: name at least one item")
         resolved = list(dict.fromkeys(projection.resolve(n, ITEM_TYPES) for n in names))
     return replace(simulate(projection, country, resolved, day), horizon=_horizon(projection))
+
+
+#: The years a criticality query may name.
+YEARS = (1900, 2100)
+
+
+def criticality_report(
+    kg: KnowledgeGraph | Projection,
+    stats: Statistics | None = None,
+    method: str | None = None,
+    item: str | None = None,
+    year: int | None = None,
+    importer: str | None = None,
+    on: dt.date | str | None = None,
+) -> CriticalityReport:
+    """Criticality of ``item`` by ``method`` (default: every method), with inputs and gaps.
+
+    ``stats`` are the statements the methods read (default: read from ``kg``, once);
+    ``importer`` is a country (GeoPolRisk), ``on`` the day curated shares are read as of
+    (default: today).
+
+    Raises:
+        AnalysisInputError: an unknown method, item or country, or a bad year or date.
+    """
+    day = _date(on)
+    if year is not None and not YEARS[0] <= year <= YEARS[1]:
+        raise AnalysisInputError(f"year must be from {YEARS[0]} to {YEARS[1]}, not {year}")
+    projection = as_projection(kg)
+    if stats is None:
+        stats = Statistics() if isinstance(kg, Projection) else kg.cached(read_statistics)
+    resolved_item = None if item is None else projection.resolve(item, ITEM_TYPES)
+    resolved_importer = None if importer is None else projection.resolve(importer, ["country"])
+    methods = list(METHODS) if method is None else [method]
+    query = Query(resolved_item, year, resolved_importer, day)
+    return criticality(projection, stats, methods, query)
+
+
+def comparison_report(
+    kg: KnowledgeGraph | Projection,
+    stats: Statistics | None = None,
+    on: dt.date | str | None = None,
+) -> ComparisonReport:
+    """The composite chokepoint score's rank correlation with the published methods.
+
+    Raises:
+        AnalysisInputError: a bad date.
+    """
+    day = _date(on)
+    projection = as_projection(kg)
+    if stats is None:
+        stats = Statistics() if isinstance(kg, Projection) else kg.cached(read_statistics)
+    return compare(projection, stats, day)
 
 
 def exposure_report(

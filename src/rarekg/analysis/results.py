@@ -277,6 +277,9 @@ class Affected:
     paths: tuple[tuple[str, ...], ...]
     hops: int | None = field(default=None, metadata=_OPTIONAL)
     via: Node | None = field(default=None, metadata=_OPTIONAL)
+    #: For applications and industries: "weighted" where a stated dependency strength
+    #: shaped the exposure, "unweighted" where the whole consumer is taken to need it.
+    basis: str | None = field(default=None, metadata=_OPTIONAL)
 
 
 @dataclass(frozen=True)
@@ -379,6 +382,7 @@ def simulate_text(report: ScenarioReport) -> str:
             a.label[:40],
             a.type,
             f"{a.exposure:.2f}",
+            a.basis or "",
             "" if a.hops is None else str(a.hops),
             a.via.label[:40]
             if a.via is not None
@@ -388,5 +392,5 @@ def simulate_text(report: ScenarioReport) -> str:
     ]
     if not rows:
         return "\n".join([*lines, "", "Nothing is exposed."])
-    table = text_table(["affected", "type", "exposure", "hops", "via"], rows)
+    table = text_table(["affected", "type", "exposure", "basis", "hops", "via"], rows)
     return "\n".join([*lines, "", table])

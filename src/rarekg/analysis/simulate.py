@@ -9,7 +9,11 @@ The model (its results are marked ``modelled``):
 2. Availability flows through the supply graph in the direction goods move. A material,
    magnet, component or application can be made only as far as its scarcest input allows
    (a fixed-proportion, Leontief production function), and never beyond the share of its
-   own producers left free: ``a(x) = min(1 - withheld(x), min over inputs a(i))``.
+   own producers left free: ``a(x) = min(1 - withheld(x), min over inputs a(i))``. Where
+   the graph states how much of a consumer needs an input (``rkg:DependencyStrength``),
+   only that fraction of the input's loss reaches it (see
+   :func:`weighted_availability`); each exposure says whether it is ``weighted`` or
+   ``unweighted`` (no strength stated on its way: the whole consumer needs the input).
 3. An industry's applications are separate product lines, so its availability is their
    mean. ``exposure = 1 - availability``.
 4. Companies are exposed when they make an exposed item or buy from an exposed company,
@@ -26,7 +30,12 @@ from collections import deque
 import networkx as nx
 
 from rarekg.analysis.asof import controls_in_force
-from rarekg.analysis.projection import DEMAND, AnalysisInputError, Projection, supply_graph
+from rarekg.analysis.projection import (
+    DEMAND,
+    AnalysisInputError,
+    Projection,
+    supply_graph,
+)
 from rarekg.analysis.results import (
     Affected,
     Basis,
@@ -38,8 +47,12 @@ from rarekg.analysis.shares import StageShares, country_share, share_tables
 
 MODEL = (
     "Leontief bottleneck propagation of the restricting country's withheld shares through "
-    "the dependency graph; industry = mean of its applications"
+    "the dependency graph, weighted by the stated dependency strengths "
+    "(rkg:DependencyStrength) and unweighted where none is stated; industry = mean of its "
+    "applications"
 )
+#: How an exposure was reached: through a stated dependency strength, or the bottleneck.
+WEIGHTED, UNWEIGHTED = "weighted", "unweighted"
 _PATHS_PER_NODE = 3
 
 
@@ -90,24 +103,80 @@ def availability(
         >>> availability(p, {"Dy": 0.9, "Nd": 0.5})[0]["wind"]
         0.1
     """
+    available, _, flow = weighted_availability(projection, withheld)
+    return available, flow
+
+
+def _order(projection: Projection) -> tuple[list[str], nx.DiGraph]:
     flow = _dependency_flow(projection)
     try:
-        order = list(nx.topological_sort(flow))
+        return list(nx.topological_sort(flow)), flow
     except nx.NetworkXUnfeasible as error:
         cycle = nx.find_cycle(flow)
         raise AnalysisInputError(f"the dependency graph has a cycle: {cycle}") from error
+
+
+def weighted_availability(
+    projection: Projection, withheld: dict[str, float]
+) -> tuple[dict[str, float], dict[str, bool], nx.DiGraph]:
+    """Availability of every node, and whether a stated dependency strength shaped it.
+
+    Each restricted item ``r`` loses ``L_r(r) = withheld(r)``; downstream, a consumer ``x``
+    loses ``L_r(x) = s(x, r) · withheld(r)`` where a strength of ``x`` on ``r`` is stated,
+    else ``max_i s(x, i) · L_r(i)`` over its inputs, with ``s = 1`` where no strength is
+    stated on the edge (the unweighted Leontief bottleneck). A node's availability is
+    ``1 - max(its own withheld share, max_r L_r(x))``; an industry's is the mean of its
+    applications' weighted availabilities. Without any stated strength this is exactly
+    the unweighted model.
+
+    Examples:
+        >>> from rarekg.analysis.projection import Strength
+        >>> p = Projection(nx.MultiDiGraph())
+        >>> for consumer, item in [("magnet", "Dy"), ("motor", "magnet"), ("speaker", "magnet")]:
+        ...     _ = p.graph.add_edge(consumer, item, family="dependency")
+        >>> p.strengths[("speaker", "Dy")] = Strength("s", "speaker", "Dy", 0.1, 2024, None, ())
+        >>> a, weighted, _ = weighted_availability(p, {"Dy": 0.9})
+        >>> a["motor"], a["speaker"], weighted["motor"], weighted["speaker"]
+        (0.1, 0.91, False, True)
+    """
+    order, flow = _order(projection)
+    strengths = projection.strengths
+    loss: dict[str, float] = {n: withheld.get(n, 0.0) for n in order}
+    weighted: dict[str, bool] = dict.fromkeys(order, False)
+    for restricted in [r for r in order if withheld.get(r, 0.0) > 0]:
+        lost = {restricted: withheld[restricted]}
+        shaped = {restricted: False}
+        for node in nx.topological_sort(flow.subgraph(nx.descendants(flow, restricted))):
+            if projection.node_type(node) == "industry":
+                continue
+            stated = strengths.get((node, restricted))
+            if stated is not None:
+                lost[node], shaped[node] = stated.strength * withheld[restricted], True
+            else:
+                best = (0.0, False)
+                for before in flow.predecessors(node):
+                    if before not in lost:
+                        continue
+                    edge = strengths.get((node, before))
+                    share = lost[before] * (1.0 if edge is None else edge.strength)
+                    best = max(best, (share, edge is not None or shaped[before]))
+                lost[node], shaped[node] = best
+            if lost[node] > loss[node]:
+                loss[node], weighted[node] = lost[node], shaped[node]
     available: dict[str, float] = {}
     for node in order:
-        inputs = [available[i] for i in flow.predecessors(node)]
-        own = 1.0 - withheld.get(node, 0.0)
-        if not inputs:
-            available[node] = own
-        elif projection.node_type(node) == "industry":
-            available[node] = min(own, sum(inputs) / len(inputs))
+        if projection.node_type(node) == "industry" and any(True for _ in flow.predecessors(node)):
+            inputs = list(flow.predecessors(node))
+            terms = []
+            for before in inputs:
+                edge = strengths.get((node, before))
+                lost_before = 1.0 - available[before]
+                terms.append(1.0 - lost_before * (1.0 if edge is None else edge.strength))
+                weighted[node] = weighted[node] or edge is not None or weighted[before]
+            available[node] = round(min(1.0 - withheld.get(node, 0.0), sum(terms) / len(terms)), 6)
         else:
-            available[node] = min(own, min(inputs))
-        available[node] = round(available[node], 6)
-    return available, flow
+            available[node] = round(1.0 - loss[node], 6)
+    return available, weighted, flow
 
 
 def _paths(trees: list[dict[str, list[str]]], target: str) -> list[list[str]]:
@@ -206,7 +275,7 @@ def simulate(
             )
     tables = share_tables(projection, on)
     withheld, basis, unquantified = _withheld(projection, tables, items, country)
-    available, flow = availability(projection, withheld)
+    available, weighted, flow = weighted_availability(projection, withheld)
     policies = sorted({p for item in items for p in controlled.get(item, [])})
     restricted = [i for i in items if withheld[i] > 0]
     trees = [nx.single_source_shortest_path(flow, r) for r in restricted if r in flow]
@@ -224,6 +293,7 @@ def simulate(
                 projection.node_type(node),
                 exposure,
                 tuple(tuple(p) for p in _paths(trees, node)),
+                basis=WEIGHTED if weighted[node] else UNWEIGHTED,
             )
         )
     affected += _exposed_companies(projection, country, restricted, available, withheld, policies)

@@ -8,6 +8,7 @@ server process never computes them. Parameters are read strictly here
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -17,19 +18,25 @@ from rarekg.analysis import (
     Projection,
     chains_report,
     chokepoints_report,
+    criticality_report,
     exposure_report,
     project,
     simulate_report,
     to_json,
 )
 from rarekg.analysis.chains import DEFAULT_LIMIT, DEFAULT_MAX_LENGTH, LIMIT_BOUND, MAX_LENGTH_BOUND
+from rarekg.analysis.chokepoint_methods import DEFAULT_WEIGHTING, WEIGHTINGS
 from rarekg.analysis.chokepoints import DEFAULT_TOP, TOP_BOUND
+from rarekg.analysis.criticality import METHODS, Statistics, read_statistics
 from rarekg.analysis.projection import Run
+from rarekg.analysis.reports import YEARS
 from rarekg.kg import KnowledgeGraph
 from rarekg.server.execute import JSON_TYPE, Answer
-from rarekg.server.params import ParameterError, text, whole_number
+from rarekg.server.params import ParameterError, date, text, whole_number
 from rarekg.viz import FocusNotFound, explore, explorer_page
+from rarekg.viz.entity import entity_view
 from rarekg.viz.network import DEFAULT_DEPTH, MAX_DEPTH
+from rarekg.viz.timeline import DATE_PARAMETER
 
 _HTML = "text/html; charset=utf-8"
 
@@ -63,8 +70,10 @@ class Analyses:
         self._routes: dict[str, Callable[[AnalysisJob], Answer]] = {
             "chains": _params_only(self._chains),
             "chokepoints": _params_only(self._chokepoints),
+            "criticality": _params_only(self._criticality),
             "simulate": _params_only(self._simulate),
             "graph": _params_only(self._graph),
+            "entity": _params_only(self._entity),
             "exposure": self._exposure,
         }
 
@@ -79,6 +88,14 @@ class Analyses:
 
     def _project(self, kg: KnowledgeGraph) -> Projection:
         return project(kg, self.run)
+
+    @property
+    def statistics(self) -> Statistics:
+        """The statements the criticality methods read, read once per graph."""
+        return self.kg.cached(self._statistics)
+
+    def _statistics(self, kg: KnowledgeGraph) -> Statistics:
+        return read_statistics(kg, self.run)
 
     def answer(self, job: AnalysisJob) -> Answer:
         """The whole HTTP answer to a job; bad input is 400, an unknown focus 404."""
@@ -102,7 +119,28 @@ class Analyses:
 
     def _chokepoints(self, params: Mapping[str, str]) -> Answer:
         top = whole_number(params, "top", DEFAULT_TOP, 1, TOP_BOUND)
-        return self._json(chokepoints_report(self.projection, top=top, on=text(params, "on")))
+        method = text(params, "method") or DEFAULT_WEIGHTING
+        if method not in WEIGHTINGS:
+            raise ParameterError(f"method must be one of {', '.join(WEIGHTINGS)}, not {method!r}")
+        report = chokepoints_report(self.projection, top=top, on=text(params, "on"), method=method)
+        return self._json(report)
+
+    def _criticality(self, params: Mapping[str, str]) -> Answer:
+        method = text(params, "method")
+        if method is not None and method not in METHODS:
+            raise ParameterError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
+        listed = text(params, "year")
+        year = None if listed is None else whole_number(params, "year", 0, *YEARS)
+        report = criticality_report(
+            self.projection,
+            self.statistics,
+            method=method,
+            item=text(params, "item"),
+            year=year,
+            importer=text(params, "importer"),
+            on=text(params, "on"),
+        )
+        return self._json(report)
 
     def _simulate(self, params: Mapping[str, str]) -> Answer:
         restrict = text(params, "restrict", required=True) or ""
@@ -118,5 +156,13 @@ class Analyses:
     def _graph(self, params: Mapping[str, str]) -> Answer:
         focus = text(params, "focus")
         depth = whole_number(params, "depth", DEFAULT_DEPTH, 1, MAX_DEPTH)
-        page = explorer_page(self.kg.cached(explore), focus=focus, depth=depth)
+        on = date(params, DATE_PARAMETER)
+        page = explorer_page(self.kg.cached(explore), focus=focus, depth=depth, on=on)
         return Answer(200, page.encode(), _HTML)
+
+    def _entity(self, params: Mapping[str, str]) -> Answer:
+        """An entity page's sections (:func:`rarekg.viz.entity.entity_view`) as JSON."""
+        iri = text(params, "iri", required=True) or ""
+        on = date(params, DATE_PARAMETER) or dt.date.today()
+        view = entity_view(self.kg, iri, on)
+        return Answer(200, json.dumps(view).encode(), JSON_TYPE)

@@ -87,7 +87,9 @@ def routes(kg: KnowledgeGraph, run: Runner, compute: Compute, settings: Settings
 
 
 def analysis_routes(compute: Compute) -> list[Route]:
-    """``/api/chains``, ``/api/chokepoints`` and ``/api/simulate``: JSON, 400 on bad input.
+    """``/api/chains``, ``/api/chokepoints``, ``/api/criticality``, ``/api/simulate``: JSON.
+
+    Bad input is a 400 that names the parameter.
 
     Each is answered by the analysis worker (:mod:`rarekg.server.analyses`).
     """
@@ -100,5 +102,5 @@ def analysis_routes(compute: Compute) -> list[Route]:
 
     return [
         Route(f"/api/{route}", endpoint(route), methods=["GET"])
-        for route in ("chains", "chokepoints", "simulate")
+        for route in ("chains", "chokepoints", "criticality", "simulate")
     ]

@@ -24,7 +24,7 @@ from starlette.routing import BaseRoute, Route
 from rarekg.analysis.projection import dataset_horizon
 from rarekg.kg import KnowledgeGraph
 from rarekg.remote import RemoteStore
-from rarekg.server import api, explorer, pages, resource
+from rarekg.server import api, explorer, pages, resource, vocabulary
 from rarekg.server.admission import Admission, TooManyRequests, client_of
 from rarekg.server.cache import AnswerCache, job_key
 from rarekg.server.compute import computer
@@ -154,7 +154,8 @@ def create_app(kg: KnowledgeGraph, settings: Settings | None = None) -> ASGIApp:
         *pages.routes(),
         *api.routes(kg, run, compute, settings),
         *explorer.routes(kg, compute),
-        *resource.routes(kg, answer),
+        *resource.routes(kg, answer, compute),
+        *vocabulary.routes(kg),
     ]
     middleware = []
     if settings.cors:

@@ -30,12 +30,19 @@ from rarekg.server.workers import WorkerPool
 class Compute(Protocol):
     """Answers a request with the named analysis.
 
-    The analyses are ``chains``, ``chokepoints``, ``simulate``, ``graph`` and
-    ``exposure``; parameters come from the request's query string and, for
+    The analyses are ``chains``, ``chokepoints``, ``criticality``, ``simulate``,
+    ``graph``, ``entity`` and ``exposure``; parameters come from the request's query
+    string (or ``params``, where the route reads some from its path) and, for
     ``exposure``, the body already read within the limits.
     """
 
-    def __call__(self, request: Request, route: str, body: bytes = b"") -> Awaitable[Response]:
+    def __call__(
+        self,
+        request: Request,
+        route: str,
+        body: bytes = b"",
+        params: tuple[tuple[str, str], ...] | None = None,
+    ) -> Awaitable[Response]:
         """Answer ``request`` with the analysis ``route``."""
 
 
@@ -43,8 +50,14 @@ def computer(pool: WorkerPool, admission: Admission, cache: AnswerCache) -> Comp
     """Make the function that answers analysis requests, for one app."""
     running: dict[bytes, asyncio.Future[Answer]] = {}
 
-    async def compute(request: Request, route: str, body: bytes = b"") -> Response:
-        job = AnalysisJob(route, tuple(request.query_params.multi_items()), body)
+    async def compute(
+        request: Request,
+        route: str,
+        body: bytes = b"",
+        params: tuple[tuple[str, str], ...] | None = None,
+    ) -> Response:
+        given = tuple(request.query_params.multi_items()) if params is None else params
+        job = AnalysisJob(route, given, body)
         key = digest(repr(job).encode())
         found = None if body else cache.get(key)
         if found is not None:

@@ -8,6 +8,7 @@ the cap are dropped at a row boundary and the answer says so, never a cut-off bo
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import islice
@@ -25,6 +26,8 @@ T = TypeVar("T")
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 JSON_TYPE = "application/json"
+#: Where Oxigraph's SPARQL parser says it stopped: ``error at LINE:COLUMN: ...``.
+_ERROR_AT = re.compile(r"\berror at (\d+):(\d+)\b")
 
 
 @dataclass(frozen=True)
@@ -60,15 +63,35 @@ class Answer:
     truncated: bool = False
 
     @classmethod
-    def error(cls, status: int, message: str) -> Answer:
-        """A JSON error answer.
+    def error(cls, status: int, message: str, where: dict[str, int] | None = None) -> Answer:
+        """A JSON error answer; ``where`` adds the ``line`` and ``column`` it is about.
 
         Examples:
             >>> Answer.error(400, "bad").body
             b'{"error": "bad", "status": 400}'
+            >>> Answer.error(400, "bad", {"line": 2, "column": 5}).body
+            b'{"error": "bad", "status": 400, "line": 2, "column": 5}'
         """
-        body = json.dumps({"error": message, "status": status}).encode("utf-8")
-        return cls(status, body, JSON_TYPE)
+        body = json.dumps({"error": message, "status": status, **(where or {})})
+        return cls(status, body.encode("utf-8"), JSON_TYPE)
+
+
+def error_position(message: str) -> dict[str, int] | None:
+    """The line and column (from 1, in characters) a SPARQL parser's message names.
+
+    Oxigraph's parser reports the furthest place it read before it failed; the query
+    editor marks that place in the text.
+
+    Examples:
+        >>> error_position("invalid SPARQL: error at 3:21: expected one of BIND, [_]")
+        {'line': 3, 'column': 21}
+        >>> error_position("query failed: timeout") is None
+        True
+    """
+    found = _ERROR_AT.search(message)
+    if found is None:
+        return None
+    return {"line": int(found[1]), "column": int(found[2])}
 
 
 def not_acceptable(kind: str | None = None) -> Answer:
@@ -184,8 +207,9 @@ def answer(store: ox.Store, job: QueryJob) -> Answer:
             store, job.text, dict(job.bindings), job.default_graph, job.named_graphs
         )
     except QueryError as error:
-        status = 400 if isinstance(error.__cause__, SyntaxError) else 500
-        return Answer.error(status, str(error))
+        if isinstance(error.__cause__, SyntaxError):
+            return Answer.error(400, str(error), error_position(str(error)))
+        return Answer.error(500, str(error))
     return shape(results, kind_of(results), job)
 
 

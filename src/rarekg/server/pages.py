@@ -1,24 +1,37 @@
-"""The landing page (an offline query editor), the exposure page and ``/healthz``.
+"""The landing page (the query editor), the map and flows pages, exposure and ``/healthz``.
 
-The page, its script and its style are our own files, served from the package: the
-browser loads nothing from anywhere else.
+The pages and their styles are our own files, served from the package; their scripts
+are bundled from npm packages by the build step (``web/``, run by ``make``) into
+``static/dist``. The browser loads nothing from anywhere else. A page whose bundle was
+not built answers 503 saying so, rather than a page that cannot work.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 STATIC = Path(__file__).parent / "static"
+NOT_BUILT = (
+    "this page's scripts were not built: run `make` in the rarekg checkout "
+    "(it runs `npm ci && npm run build` in web/), or install a wheel that carries them"
+)
 
 
-async def landing(request: Request) -> Response:
-    """The query editor with the library's questions."""
-    return FileResponse(STATIC / "index.html", media_type="text/html")
+def bundled_page(html: str, bundle: str) -> Callable[[Request], Awaitable[Response]]:
+    """A route serving ``static/HTML``, whose script is ``static/dist/BUNDLE.js``."""
+
+    async def page(request: Request) -> Response:
+        if not (STATIC / "dist" / f"{bundle}.js").is_file():
+            return PlainTextResponse(NOT_BUILT, 503)
+        return FileResponse(STATIC / html, media_type="text/html")
+
+    return page
 
 
 async def exposure(request: Request) -> Response:
@@ -32,9 +45,11 @@ async def healthz(request: Request) -> Response:
 
 
 def routes() -> list[BaseRoute]:
-    """``/``, ``/exposure``, ``/healthz`` and the pages' own assets under ``/static``."""
+    """``/``, ``/map``, ``/flows``, ``/exposure``, ``/healthz`` and the assets under ``/static``."""
     return [
-        Route("/", landing, methods=["GET"]),
+        Route("/", bundled_page("index.html", "editor"), methods=["GET"]),
+        Route("/map", bundled_page("map.html", "map"), methods=["GET"]),
+        Route("/flows", bundled_page("flows.html", "flows"), methods=["GET"]),
         Route("/exposure", exposure, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),

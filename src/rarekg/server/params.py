@@ -7,6 +7,7 @@ parameter), never ours (500).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 #: Longest text a parameter may carry (a label, an IRI, a date).
@@ -60,3 +61,25 @@ def text(params: Mapping[str, str], name: str, *, required: bool = False) -> str
     if len(value) > MAX_TEXT:
         raise ParameterError(f"{name} is longer than {MAX_TEXT} characters")
     return value
+
+
+def date(params: Mapping[str, str], name: str) -> dt.date | None:
+    """Read an ISO date (``YYYY-MM-DD``); ``None`` when it is absent.
+
+    Examples:
+        >>> date({"on": "2025-04-04"}, "on")
+        datetime.date(2025, 4, 4)
+        >>> date({"on": "April"}, "on")
+        Traceback (most recent call last):
+        ...
+        rarekg.server.params.ParameterError: on must be a date YYYY-MM-DD, not 'April'
+    """
+    value = text(params, name)
+    if value is None:
+        return None
+    try:
+        if len(value) == 10:
+            return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise ParameterError(f"{name} must be a date YYYY-MM-DD, not {_shown(value)}")

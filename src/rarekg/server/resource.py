@@ -14,6 +14,7 @@ References:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -31,8 +32,12 @@ from rarekg.formats import GRAPH, FormatError, by_name, compact, prefers_html
 from rarekg.kg import KnowledgeGraph
 from rarekg.namespaces import RKR, page_path, resource_name
 from rarekg.queries import read_query
+from rarekg.server.compute import Compute
 from rarekg.server.execute import JSON_TYPE, Answer, QueryJob
 from rarekg.server.limits import respond
+from rarekg.server.params import ParameterError, date
+from rarekg.viz.page import script_json
+from rarekg.viz.timeline import DATE_PARAMETER
 
 #: Answers a query job as the endpoint does (limits, cache, fair shares).
 Asker = Callable[[QueryJob, Request], Awaitable[Answer]]
@@ -75,8 +80,13 @@ def compact_iri(iri: str) -> str:
     return compact(ox.NamedNode(iri))
 
 
-def render(iri: str, rows: list[dict[str, Any]], truncated: bool) -> str:
-    """The page for people, from the rows of ``queries/pages/entity.rq``."""
+def render(
+    iri: str, rows: list[dict[str, Any]], truncated: bool, view: dict[str, Any] | None = None
+) -> str:
+    """The page for people: the rows of ``queries/pages/entity.rq``, and ``view``.
+
+    ``view`` holds the sections of :func:`rarekg.viz.entity.entity_view`.
+    """
     outgoing = [r for r in rows if r["direction"]["value"] == "out"]
     labels = [r["value"]["value"] for r in outgoing if r["property"]["value"] == _LABEL]
     kinds = [
@@ -107,11 +117,18 @@ def render(iri: str, rows: list[dict[str, Any]], truncated: bool) -> str:
         outgoing=table("out"),
         incoming=table("in"),
         truncated=truncated,
+        view=view or {},
+        time_data=script_json((view or {}).get("time", {})),
     )
 
 
-def routes(kg: KnowledgeGraph, ask: Asker) -> list[Route]:
-    """``GET /resource/{name}``: the thing's page, or its description as RDF."""
+def routes(kg: KnowledgeGraph, ask: Asker, compute: Compute) -> list[Route]:
+    """``GET /resource/{name}``: the thing's page, or its description as RDF.
+
+    The page for people takes ``?on=YYYY-MM-DD``, the day its controls' status is given
+    for (today by default); its sections beyond the statements come from the analysis
+    worker (``entity``).
+    """
     pages = kg.artefacts.queries_dir / "pages"
     described = read_query(pages / "entity.rq").text
     as_graph = read_query(pages / "entity-graph.rq").text
@@ -130,7 +147,16 @@ def routes(kg: KnowledgeGraph, ask: Asker) -> list[Route]:
             return _not_found(name)
         forced = request.query_params.get("format")
         if forced is None and prefers_html(request.headers.get("accept")):
-            page = render(iri, rows, rows_answer.truncated)
+            try:
+                on = date(request.query_params, DATE_PARAMETER) or dt.date.today()
+            except ParameterError as error:
+                return respond(Answer.error(400, str(error)))
+            params = (("iri", iri), (DATE_PARAMETER, on.isoformat()))
+            sections = await compute(request, "entity", params=params)
+            if sections.status_code != 200:
+                return sections
+            view = json.loads(bytes(sections.body))
+            page = render(iri, rows, rows_answer.truncated, view)
             return HTMLResponse(page, headers={"Vary": "Accept"})
         accept = request.headers.get("accept")
         if forced is not None:

@@ -73,20 +73,23 @@ def _over_memory(limit: int) -> Answer:
     )
 
 
-def worker_main(role: str, location: str, root: str, settings: Settings, copy: bool) -> None:
+def worker_main(
+    role: str, location: str, root: str, data: str, settings: Settings, copy: bool
+) -> None:
     """Cap this process's memory, get ready for its role, then answer jobs from stdin.
 
     Roles: ``query`` opens the built store at ``location`` read-only (none when it is
     ``""``: it then only reads remote stores' answers), and with ``copy`` copies it into
     memory meanwhile; ``analysis`` opens the knowledge graph of the data root ``root``
-    from the same store and answers analyses and pages. Standard output is kept for
-    the answers; anything else printed goes to stderr.
+    (and the user's folder ``data``, if not ``""``) from the same store and answers
+    analyses and pages. Standard output is kept for the answers; anything else printed
+    goes to stderr.
     """
     memory = settings.worker_memory
     resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
     jobs, answers = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
-    handle = _handler(role, location, root, settings, copy)
+    handle = _handler(role, location, root, data, settings, copy)
     _write(answers, _READY)
     while (job := _read(jobs)) is not None:
         try:
@@ -109,7 +112,7 @@ def _remote_run(kg: KnowledgeGraph, settings: Settings) -> Run | None:
 
 
 def _handler(
-    role: str, location: str, root: str, settings: Settings, copy: bool
+    role: str, location: str, root: str, data: str, settings: Settings, copy: bool
 ) -> Callable[[object], Answer]:
     if role == ANALYSIS:
         # Queries come first: the analyses (and warming up after a restart) yield the CPU.
@@ -118,7 +121,7 @@ def _handler(
         from rarekg.kg import open_built
         from rarekg.server.analyses import Analyses, AnalysisJob
 
-        kg = open_built(root or None, location)
+        kg = open_built(root or None, location, data or None)
         analyses = Analyses(kg, _remote_run(kg, settings))
         analyses.warm()
 
@@ -225,7 +228,7 @@ class _Worker:
 
     @classmethod
     async def start(
-        cls, role: str, location: str, root: str, settings: Settings, copy: bool
+        cls, role: str, location: str, root: str, data: str, settings: Settings, copy: bool
     ) -> _Worker:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -234,6 +237,7 @@ class _Worker:
             role,
             location,
             root,
+            data,
             json.dumps(asdict(settings)),
             _COPY if copy else _DISK,
             stdin=asyncio.subprocess.PIPE,
@@ -307,6 +311,7 @@ class WorkerPool:
         self._location = str(kg.location) if kg is not None and kg.location else ""
         self._root = str(kg.artefacts.root) if kg is not None else ""
         self._copy = role == QUERY and copies_in_memory(kg, settings.worker_copy_quads)
+        self._data = str(kg.data) if kg is not None and kg.data else ""
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._workers: set[_Worker] = set()
         self._spawning: set[asyncio.Task[None]] = set()
@@ -320,7 +325,7 @@ class WorkerPool:
 
     async def _spawn(self) -> None:
         worker = await _Worker.start(
-            self.role, self._location, self._root, self.settings, self._copy
+            self.role, self._location, self._root, self._data, self.settings, self._copy
         )
         self._workers.add(worker)
         try:
@@ -404,4 +409,11 @@ def _settings(text: str) -> Settings:
 
 
 if __name__ == "__main__":
-    worker_main(sys.argv[1], sys.argv[2], sys.argv[3], _settings(sys.argv[4]), sys.argv[5] == _COPY)
+    worker_main(
+        sys.argv[1],
+        sys.argv[2],
+        sys.argv[3],
+        sys.argv[4],
+        _settings(sys.argv[5]),
+        sys.argv[6] == _COPY,
+    )

@@ -1,35 +1,41 @@
-"""From the explorer's data to a pyvis network: a neighbourhood, positions, styles, vis options."""
+"""From the explorer's data to vis-network's records: a neighbourhood, styles, vis options."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
-from rarekg.viz.layout import layered_positions
+from rarekg.viz.overview import Group, groups
 from rarekg.viz.view import Explorer
 
-if TYPE_CHECKING:
-    from pyvis.network import Network
-
-#: vis-network options. Positions come from the server; a short, weak stabilisation only
-#: nudges nodes up and down within their layer (x stays fixed; repulsion reaches less
-#: than a row apart, so the layers keep their order), then the page turns physics off so
-#: the whole graph pans and zooms without stutter.
+#: vis-network options. Positions come from the page, which stacks each column's groups
+#: (:mod:`rarekg.viz.overview`), so physics stays off: nothing moves but what the user opens.
 VIS_OPTIONS: dict[str, Any] = {
-    "physics": {
-        "enabled": True,
-        "solver": "repulsion",
-        "repulsion": {"nodeDistance": 30, "springLength": 300, "springConstant": 0.0005,
-                      "centralGravity": 0.0, "damping": 0.6},
-        "stabilization": {"enabled": True, "iterations": 20, "updateInterval": 10, "fit": True},
-    },
-    "nodes": {"font": {"size": 13, "face": "system-ui, sans-serif"}, "borderWidth": 1},
+    "physics": {"enabled": False},
+    "layout": {"improvedLayout": False},
+    "nodes": {"font": {"size": 13, "face": "system-ui, sans-serif"}, "borderWidth": 1,
+              "fixed": True},
     "edges": {"smooth": False, "width": 0.8, "color": {"inherit": False},
               "arrows": {"to": {"enabled": True, "scaleFactor": 0.45}}},
     "interaction": {"hover": True, "tooltipDelay": 200, "keyboard": True,
-                    "hideEdgesOnZoom": False},
+                    "hideEdgesOnZoom": True},
 }  # fmt: skip
+
+#: The longest label drawn on a node, in characters: with the font above it stays
+#: narrower than the gap between two columns (the full label is in the tooltip).
+MAX_LABEL = 30
+
+
+def clip(label: str) -> str:
+    """A label cut to :data:`MAX_LABEL` characters.
+
+    Examples:
+        >>> clip("MOFCOM and GAC Announcement No. 18 of 2025")
+        'MOFCOM and GAC Announcement N…'
+    """
+    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1].rstrip() + "…"
 
 
 #: The default and the deepest neighbourhood of a focus, in edges.
@@ -51,46 +57,45 @@ def neighbourhood(explorer: Explorer, focus: str, depth: int) -> set[str]:
     return set(nx.ego_graph(graph, focus, radius=depth))
 
 
-def to_network(explorer: Explorer, keep: set[str] | None = None) -> Network:
-    """Build the pyvis network of the explorer's nodes (or of ``keep``), laid out by layer.
+@dataclass
+class Drawing:
+    """What vis-network draws: node and edge records and the options."""
+
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    options: dict[str, Any]
+    groups: list[Group]
+
+
+def to_network(explorer: Explorer, keep: set[str] | None = None) -> Drawing:
+    """The vis-network records of the explorer's nodes (or of ``keep``), each in its group.
+
+    Built as plain records (pyvis's ``Network`` checks every new node and edge against a
+    list of those it has, which is quadratic at ten times today's graph).
 
     Examples:
-        >>> e = Explorer(nodes={"a": {"label": "A", "cls": "x", "color": "#000", "shape": "dot",
-        ...                           "size": 14, "title": "A"}}, layers={"a": 0})
-        >>> [(n["id"], n["x"], n["y"]) for n in to_network(e).nodes]
-        [('a', 0, 0)]
+        >>> e = Explorer(nodes={"a": {"label": "A", "cls": "element", "color": "#000",
+        ...                           "shape": "dot", "size": 14, "title": "A"}}, layers={"a": 0})
+        >>> [(n["id"], n["bundle"]) for n in to_network(e).nodes]
+        [('a', 'element@0')]
     """
     ids = set(explorer.nodes) if keep is None else keep & set(explorer.nodes)
     edges = [e for e in explorer.edges if e[0] in ids and e[1] in ids]
-    positions = layered_positions(
-        {n: layer for n, layer in explorer.layers.items() if n in ids},
-        [(u, v) for u, v, _, _ in edges],
-        {n: layer for n, layer in explorer.beside.items() if n in ids},
-    )
-    from pyvis.network import Network  # here: pyvis brings IPython, half a second of imports
-
-    net = Network(directed=True)
+    drawn_groups = groups(explorer, ids)
+    group_of = {m: g.id for g in drawn_groups for m in g.members}
+    nodes = []
     for node_id in sorted(ids):
         node = explorer.nodes[node_id]
-        x, y = positions.get(node_id, (0, 0))
-        net.add_node(
-            node_id,
-            label=node["label"],
-            shape=node["shape"],
-            color=node["color"],
-            title=node["title"],
-            size=node["size"],
-            cls=node["cls"],
-            search=node.get("search", [node["label"]]),
-            x=x,
-            y=y,
-            fixed={"x": True, "y": False},
-        )
+        nodes.append({
+            "id": node_id, "label": clip(node["label"]), "shape": node["shape"],
+            "color": node["color"], "title": node["title"], "size": node["size"],
+            "cls": node["cls"], "bundle": group_of[node_id],
+            "search": node.get("search", [node["label"]]),
+        })  # fmt: skip
     styles = {kind.key: kind for kind in explorer.edge_kinds}
-    for i, (u, v, label, kind) in enumerate(edges):
-        style = styles[kind]
-        net.add_edge(
-            u, v, id=f"e{i}", title=label, kind=kind, color=style.colour, dashes=style.dashes
-        )
-    net.options = VIS_OPTIONS
-    return net
+    drawn = [
+        {"id": f"e{i}", "from": u, "to": v, "title": label, "kind": kind,
+         "color": styles[kind].colour, "dashes": styles[kind].dashes, "arrows": "to"}
+        for i, (u, v, label, kind) in enumerate(edges)
+    ]  # fmt: skip
+    return Drawing(nodes, drawn, VIS_OPTIONS, drawn_groups)

@@ -7,6 +7,7 @@ the self-contained file inlines it, read at build time.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from importlib.util import find_spec
 from pathlib import Path
@@ -18,6 +19,7 @@ from markupsafe import Markup
 from rarekg.kg import KnowledgeGraph
 from rarekg.viz.network import neighbourhood, to_network
 from rarekg.viz.ontology import ontology_explorer
+from rarekg.viz.overview import BANDS
 from rarekg.viz.view import Explorer, explore
 
 #: The page's own template, script and style, owned by viz.
@@ -41,8 +43,11 @@ VIS_DIR = _package_dir("pyvis") / "lib" / "vis-9.1.2"
 ASSETS: dict[str, Path] = {
     "vis-network.min.js": VIS_DIR / "vis-network.min.js",
     "vis-network.css": VIS_DIR / "vis-network.css",
+    "time.js": OWN_ASSETS / "time.js",
     "explorer.js": OWN_ASSETS / "explorer.js",
     "explorer.css": OWN_ASSETS / "explorer.css",
+    "entity.js": OWN_ASSETS / "entity.js",
+    "entity.css": OWN_ASSETS / "entity.css",
 }
 
 _ENV = Environment(loader=FileSystemLoader(OWN_ASSETS), autoescape=select_autoescape(["html"]))
@@ -77,8 +82,9 @@ def page_data(
     server: bool,
     focus: str | None = None,
     depth: int = 1,
+    on: dt.date | None = None,
 ) -> dict[str, Any]:
-    """Everything the page script reads: vis nodes, edges and options, panel facts, legend.
+    """Everything the page script reads: nodes and their groups, edges, panel facts, legend.
 
     Args:
         explorer: the projected graph.
@@ -86,10 +92,11 @@ def page_data(
         server: whether the page is served (its links to the API and SPARQL then work).
         focus: a node id to show only its neighbourhood.
         depth: how many edges out from ``focus``.
+        on: the day the time control starts on; ``None``: today, in the browser.
     """
     keep = neighbourhood(explorer, focus, depth) if focus else None
     net = to_network(explorer, keep)
-    nodes, edges, _heading, _height, _width, options = net.get_network_data()
+    nodes, edges, options = net.nodes, net.edges, net.options
     ids = [node["id"] for node in nodes]
     details = {n: explorer.details[n] for n in ids if n in explorer.details}
     if not server:
@@ -104,6 +111,7 @@ def page_data(
         found = [[n, explorer.nodes[n]["label"]] for n in explorer.nodes]
         return sorted((c for c in found if explorer.nodes[c[0]]["cls"] in classes), key=str)
 
+    drawn = net.groups
     return {
         "title": title,
         "server": server,
@@ -112,7 +120,7 @@ def page_data(
         else None,
         "nodes": nodes,
         "edges": edges,
-        "options": json.loads(options),
+        "options": options,
         "details": details,
         "facets": {n: explorer.facets[n] for n in ids if n in explorer.facets},
         "sources": {s: explorer.sources[s] for s in sorted(cited) if s in explorer.sources},
@@ -137,6 +145,21 @@ def page_data(
         "chokepoints": [[n, explorer.nodes[n]["label"]] for n in explorer.chokepoints[:8]],
         "countries": choices("country"),
         "elements": choices("element", "other-element"),
+        "groups": [
+            {
+                "id": g.id,
+                "label": g.label,
+                "cls": g.cls,
+                "column": g.column,
+                "band": g.band,
+                "members": list(g.members),
+            }
+            for g in drawn
+        ],
+        "bands": list(BANDS),
+        # A neighbourhood is small enough to show whole; the overview opens on its groups.
+        "expanded": [g.id for g in drawn] if focus else [],
+        "time": {**explorer.timeline, "on": on.isoformat() if on else None},
     }
 
 
@@ -163,6 +186,7 @@ def explorer_page(
     depth: int = 1,
     server: bool = True,
     inline: bool = False,
+    on: dt.date | None = None,
 ) -> str:
     """The explorer page of the whole graph or of ``focus``'s neighbourhood.
 
@@ -172,13 +196,14 @@ def explorer_page(
         depth: how many edges out from the focus.
         server: whether the page is served by ``rarekg serve``.
         inline: write one self-contained file.
+        on: the day the time control starts on (``None``: today).
 
     Raises:
         FocusNotFound: ``focus`` names no node of the explorer, or several.
     """
     node = explorer.find(focus) if focus else None
     title = "rarekg explorer" + (f": {explorer.nodes[node]['label']}" if node else "")
-    data = page_data(explorer, title=title, server=server, focus=node, depth=depth)
+    data = page_data(explorer, title=title, server=server, focus=node, depth=depth, on=on)
     return render_page(data, inline=inline)
 
 
@@ -186,6 +211,7 @@ def ontology_page(kg: KnowledgeGraph, *, server: bool = True, inline: bool = Fal
     """The ontology view: class hierarchy and object properties of ``ontology/rarekg.ttl``."""
     data = page_data(ontology_explorer(kg), title="rarekg ontology", server=server)
     data["mode"] = "ontology"
+    data["expanded"] = [g["id"] for g in data["groups"]]
     return render_page(data, inline=inline)
 
 

@@ -221,9 +221,11 @@ def _observation(facts: Facts, obs: str, obs_sources: list[str]) -> dict[str, An
     value, share = facts.first(obs, "value"), facts.first(obs, "share")
     unit = facts.objects(obs, "unit")
     amount = f"{float(share):.0%}" if share else ""
+    number, symbol = (float(share) * 100, "%") if share else (None, "")
     if value:
         symbol = _UNIT_SYMBOLS.get(local_name(unit[0]), local_name(unit[0])) if unit else ""
         amount = f"{float(value):,g} {symbol}".strip()
+        number = float(value)
     basis = facts.first(obs, "basis")
     when = (
         facts.first(obs, "year") or facts.first(obs, "period") or facts.first(obs, "endYear") or ""
@@ -233,6 +235,9 @@ def _observation(facts: Facts, obs: str, obs_sources: list[str]) -> dict[str, An
         "amount": amount + (f" {basis}" if basis else ""),
         "when": when,
         "sources": sorted(obs_sources),
+        "number": number,
+        "unit": symbol,
+        "confidence": facts.first(obs, "confidence") or "",
     }
 
 

