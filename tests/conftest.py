@@ -14,6 +14,7 @@ from rarekg.kg import KnowledgeGraph
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
 DATA = TESTS / "data"
+GRAPH = REPO / "graph"
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -48,6 +49,22 @@ def fixture_kg(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
         sorted((DATA / "fixture" / "graph").glob("*.ttl")),
     )
     return rarekg.load(root)
+
+
+@pytest.fixture(scope="session")
+def curated_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped curated graph without the statistics (its code table is left out).
+
+    For tests that push the whole graph to remote stores: the statistics add about 1 M
+    quads, minutes of loading into each engine, and say nothing of how an engine answers.
+    """
+    return make_root(tmp_path_factory.mktemp("curated") / "root", sorted(GRAPH.glob("*.ttl")))
+
+
+@pytest.fixture(scope="session")
+def curated_kg(curated_root: Path) -> KnowledgeGraph:
+    """The curated graph of :func:`curated_root`, built and reasoned once."""
+    return rarekg.load(curated_root)
 
 
 @pytest.fixture(scope="session")

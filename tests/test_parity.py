@@ -1,13 +1,14 @@
 """The same answers on every engine: the embedded store, Oxigraph server and Virtuoso.
 
 Each store is started once for the module and filled by ``rarekg load`` as a user
-would: Oxigraph server with its default graph the union of its graphs, queried with
-``--dataset union``; Virtuoso through its digest-protected Graph Store endpoint,
-queried with the default ``--dataset graphs``. Each library query, with its example
-parameters, is then asked of ``rarekg serve`` over each engine, and the answers are
-compared as multisets of rows (graphs as isomorphic graphs); so are the analyses
-(``/api/chains``, ``/api/chokepoints``, ``/api/simulate``), whose projection is read
-through the remote store.
+would, with the curated graph (the statistics are left out: a million quads more say
+nothing of how an engine answers): Oxigraph server with its default graph the union
+of its graphs, queried with ``--dataset union``; Virtuoso through its digest-protected
+Graph Store endpoint, queried with the default ``--dataset graphs``. Each library
+query, with its example parameters, is then asked of ``rarekg serve`` over each
+engine, and the answers are compared as multisets of rows (graphs as isomorphic
+graphs); so are the analyses (``/api/chains``, ``/api/chokepoints``,
+``/api/simulate``), whose projection is read through the remote store.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import graph_diff, isomorphic
 
+from conftest import REPO
 from rarekg.kg import KnowledgeGraph
 from rarekg.paths import find_artefacts
 from rarekg.queries import LibraryQuery, discover
@@ -48,10 +50,12 @@ ENGINES = ("oxigraph", "virtuoso")
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 
 
-def rarekg_load(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run `rarekg load ARGS` as a user would."""
+def rarekg_load(
+    root: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `rarekg --root ROOT load ARGS` as a user would."""
     return subprocess.run(
-        [str(VENV_BIN / "rarekg"), "load", *args],
+        [str(VENV_BIN / "rarekg"), "--root", str(root), "load", *args],
         capture_output=True,
         text=True,
         timeout=300,
@@ -64,14 +68,16 @@ ADMIN_ENV = {"RAREKG_STORE_USER": VIRTUOSO_ADMIN[0], "RAREKG_STORE_PASSWORD": VI
 
 
 @pytest.fixture(scope="module")
-def oxigraph_union(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def oxigraph_union(
+    tmp_path_factory: pytest.TempPathFactory, curated_kg: KnowledgeGraph
+) -> Iterator[str]:
     """Oxigraph server whose default graph is the union of its graphs, filled; its query URL."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     location = str(tmp_path_factory.mktemp("oxigraph"))
     command = [oxigraph_binary(), "serve", "--location", location, "--bind", f"127.0.0.1:{port}"]
     with running([*command, "--union-default-graph"], base + "/"):
-        loaded = rarekg_load("--store", base + "/query")
+        loaded = rarekg_load(curated_kg.artefacts.root, "--store", base + "/query")
         assert loaded.returncode == 0, loaded.stderr
         yield base + "/query"
 
@@ -84,10 +90,15 @@ def virtuoso_base() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def virtuoso_loaded(virtuoso_base: str) -> str:
+def virtuoso_loaded(virtuoso_base: str, curated_kg: KnowledgeGraph) -> str:
     """Virtuoso filled by `rarekg load` in small parts; its query URL."""
     loaded = rarekg_load(
-        "--store", virtuoso_base + "/sparql", "--part-size", "64KiB", env=ADMIN_ENV
+        curated_kg.artefacts.root,
+        "--store",
+        virtuoso_base + "/sparql",
+        "--part-size",
+        "64KiB",
+        env=ADMIN_ENV,
     )
     assert loaded.returncode == 0, loaded.stderr
     assert "part 2/" in loaded.stderr, "a graph over 64 KiB is sent in parts"
@@ -95,12 +106,15 @@ def virtuoso_loaded(virtuoso_base: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def endpoints(oxigraph_union: str, virtuoso_loaded: str) -> Iterator[dict[str, str]]:
+def endpoints(
+    oxigraph_union: str, virtuoso_loaded: str, curated_kg: KnowledgeGraph
+) -> Iterator[dict[str, str]]:
     """`rarekg serve` over each engine: engine name -> base URL."""
+    root = curated_kg.artefacts.root
     with (
-        rarekg_serve() as embedded,
-        rarekg_serve("--store", oxigraph_union, "--dataset", "union") as oxigraph,
-        rarekg_serve("--store", virtuoso_loaded) as virtuoso_serve,
+        rarekg_serve(root=root) as embedded,
+        rarekg_serve("--store", oxigraph_union, "--dataset", "union", root=root) as oxigraph,
+        rarekg_serve("--store", virtuoso_loaded, root=root) as virtuoso_serve,
     ):
         yield {"embedded": embedded, "oxigraph": oxigraph, "virtuoso": virtuoso_serve}
 
@@ -218,11 +232,12 @@ def test_library_query_answers_alike(
 
 def test_load_refuses_without_credentials_and_shows_none(virtuoso_base: str) -> None:
     refused = rarekg_load(
-        "--store", virtuoso_base + "/sparql", env={"HOME": str(Path("/nonexistent"))}
+        REPO, "--store", virtuoso_base + "/sparql", env={"HOME": str(Path("/nonexistent"))}
     )
     assert refused.returncode == 1
     assert "RAREKG_STORE_USER" in refused.stderr
     wrong = rarekg_load(
+        REPO,
         "--store",
         virtuoso_base + "/sparql",
         env={**ADMIN_ENV, "RAREKG_STORE_PASSWORD": "not-the-password-42"},
@@ -232,8 +247,9 @@ def test_load_refuses_without_credentials_and_shows_none(virtuoso_base: str) -> 
 
 
 def test_load_in_parts_sends_every_triple_into_its_graph(
-    virtuoso_loaded: str, kg: KnowledgeGraph
+    virtuoso_loaded: str, curated_kg: KnowledgeGraph
 ) -> None:
+    kg = curated_kg
     query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
     response = httpx.post(
         virtuoso_loaded,
