@@ -12,12 +12,21 @@ from __future__ import annotations
 
 from rarekg.namespaces import GRAPH_BASE
 
+#: Where every statistics graph's IRI starts.
+STATS_BASE = GRAPH_BASE + "stats/"
 #: The statistics graphs, by dataset.
-BACI_GRAPH = GRAPH_BASE + "stats/baci"
-WMD_GRAPH = GRAPH_BASE + "stats/wmd"
-WGI_GRAPH = GRAPH_BASE + "stats/wgi"
+BACI_GRAPH = STATS_BASE + "baci"
+WMD_GRAPH = STATS_BASE + "wmd"
+WGI_GRAPH = STATS_BASE + "wgi"
 #: The countries and territories the statistics name that the curated graph lacks.
-TERRITORIES_GRAPH = GRAPH_BASE + "stats/territories"
+TERRITORIES_GRAPH = STATS_BASE + "territories"
 STATS_GRAPHS = (BACI_GRAPH, WMD_GRAPH, WGI_GRAPH, TERRITORIES_GRAPH)
 
-__all__ = ["BACI_GRAPH", "STATS_GRAPHS", "TERRITORIES_GRAPH", "WGI_GRAPH", "WMD_GRAPH"]
+__all__ = [
+    "BACI_GRAPH",
+    "STATS_BASE",
+    "STATS_GRAPHS",
+    "TERRITORIES_GRAPH",
+    "WGI_GRAPH",
+    "WMD_GRAPH",
+]

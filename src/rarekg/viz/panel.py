@@ -15,11 +15,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
+from rdflib import URIRef
 
 from rarekg.kg import KnowledgeGraph
 from rarekg.names import local_name
 from rarekg.namespaces import INFERRED_GRAPH, PREFIXES, RKG, page_path
 from rarekg.queries import read_query
+from rarekg.stats import STATS_BASE
 
 _RDF_TYPE = PREFIXES["rdf"] + "type"
 _LABEL = PREFIXES["rdfs"] + "label"
@@ -56,7 +58,9 @@ class Facts:
         self.needed_by: dict[str, set[str]] = defaultdict(set)
         self.types: dict[str, set[str]] = defaultdict(set)
         query = read_query(kg.artefacts.queries_dir / "projections" / "facts.rq")
-        rows = kg.run(query.text, {"inferredGraph": INFERRED_GRAPH})
+        rows = kg.run(
+            query.text, {"inferredGraph": INFERRED_GRAPH, "statistics": URIRef(STATS_BASE)}
+        )
         assert isinstance(rows, ox.QuerySolutions)
         depends_on, types = str(RKG.dependsOn), _RDF_TYPE
         for row in rows:

@@ -20,7 +20,8 @@ from typing import Any
 import networkx as nx
 
 from rarekg.analysis import Projection, chokepoints_report, project
-from rarekg.analysis.criticality import panel_facts, read_statistics
+from rarekg.analysis.criticality import panel_facts
+from rarekg.analysis.criticality.inputs import Statistics
 from rarekg.analysis.projection import POLICY
 from rarekg.kg import KnowledgeGraph
 from rarekg.names import ResolveError, Resolver, local_name
@@ -292,7 +293,9 @@ def explore(kg: KnowledgeGraph, scores: Mapping[str, float] | None = None) -> Ex
     inputs = nx.DiGraph(
         (u, v) for u, v, f in projection.graph.edges(data="family") if f == "dependency"
     )
-    criticality = panel_facts(projection, kg.cached(read_statistics), dt.date.today())
+    # The curated concentration only: the statistics-based methods read about a million
+    # quads, far too slow for the page (`rarekg criticality` and /api/criticality have them).
+    criticality = panel_facts(projection, Statistics(), dt.date.today(), methods=())
     for s in shown:
         explorer.facets[s] = _facets(projection, facts, inputs, s)
         explorer.details[s] = details(facts, s, shown, producing, explorer.sources)

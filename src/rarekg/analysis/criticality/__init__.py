@@ -9,7 +9,7 @@ Each method is a versioned module with ``NAME``, ``VERSION``, ``TITLE``, ``FORMU
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -96,13 +96,17 @@ __all__ = [
 
 
 def panel_facts(
-    projection: Projection, stats: Statistics, on: dt.date
+    projection: Projection,
+    stats: Statistics,
+    on: dt.date,
+    methods: Sequence[str] = ("geopolrisk", "eu-sr"),
 ) -> dict[str, list[list[str]]]:
     """Node IRI -> one ``[name, value]`` row per method result, for the explorer's panel.
 
     The concentration row names the item's most concentrated stage; GeoPolRisk its
     highest score among the largest importers of the latest year; a method that lacks
-    inputs says "insufficient data" and what is missing.
+    inputs says "insufficient data" and what is missing. ``methods`` are the methods
+    beyond the curated concentration that get a row.
     """
     rows: dict[str, list[list[str]]] = {}
     query = Query(None, None, None, on)
@@ -115,7 +119,7 @@ def panel_facts(
     for iri, result in best.items():
         stage = (result.stage or "").rsplit("/", 1)[-1]
         rows.setdefault(iri, []).append([f"HHI ({stage}, {result.year})", f"{result.value:.0f}"])
-    for name in ("geopolrisk", "eu-sr"):
+    for name in methods:
         method = METHODS[name]
         per_item: dict[str, list[MethodResult]] = {}
         for result in method.compute(projection, stats, query):
