@@ -16,8 +16,10 @@ from starlette.routing import Route
 
 from rarekg.kg import KnowledgeGraph
 from rarekg.namespaces import PREFIXES, RKG, RKR
+from rarekg.stats import STATS_BASE
 
-#: Each term once, with the kind the editor shows beside it and its English label.
+#: Each term once, with the kind the editor shows beside it and its English label. The
+#: things of the statistics graphs (about 100,000 observations) are left out.
 _TERMS = """
 SELECT ?term (SAMPLE(?kind0) AS ?kind) (SAMPLE(?label0) AS ?label) WHERE {
   {
@@ -28,8 +30,8 @@ SELECT ?term (SAMPLE(?kind0) AS ?kind) (SAMPLE(?label0) AS ?label) WHERE {
     ?term a ?type .
     FILTER(STRSTARTS(STR(?term), STR(rkg:)))
   } UNION {
-    ?term rdfs:label ?any .
-    FILTER(STRSTARTS(STR(?term), STR(rkr:)))
+    GRAPH ?g { ?term rdfs:label ?any }
+    FILTER(STRSTARTS(STR(?term), STR(rkr:)) && !STRSTARTS(STR(?g), STATS_BASE))
     BIND("thing" AS ?kind0)
   }
   OPTIONAL {
@@ -39,7 +41,7 @@ SELECT ?term (SAMPLE(?kind0) AS ?kind) (SAMPLE(?label0) AS ?label) WHERE {
 }
 GROUP BY ?term
 ORDER BY ?term
-"""
+""".replace("STATS_BASE", f'"{STATS_BASE}"')
 
 
 def vocabulary(kg: KnowledgeGraph) -> dict[str, Any]:
