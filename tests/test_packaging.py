@@ -65,7 +65,8 @@ def test_wheel_holds_package_and_data_and_nothing_stray(wheel: Path) -> None:
     assert {f"rarekg/server/static/dist/{page}.js" for page in BUNDLES} <= bundles
     assert "rarekg/server/static/dist/manifest.json" in bundles
     code -= {"rarekg/server/static/dist/manifest.json"}
-    assert all(n.endswith((".py", ".typed", ".html", ".js", ".css")) for n in code), code
+    # .json: the CSVW mappings of the import layouts (rarekg/imports/mappings).
+    assert all(n.endswith((".py", ".typed", ".html", ".js", ".css", ".json")) for n in code), code
 
 
 def test_a_wheel_without_the_built_scripts_is_refused(tmp_path: Path) -> None:
