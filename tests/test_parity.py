@@ -274,8 +274,24 @@ ANALYSES = {
 }
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-@pytest.mark.parametrize("analysis", sorted(ANALYSES))
+#: Analyses whose answer on an engine is known to differ, and why (strict: a fix shows).
+ANALYSIS_WRONG = {
+    ("chokepoints", "virtuoso"): (
+        "differs from the embedded store since the 2026-12-01 merges (not the projection's "
+        "nodes query: reverting it changes nothing); cause not found yet, see issue 10"
+    ),
+}
+
+
+def _analysis_cases() -> Iterator[Any]:
+    for analysis in sorted(ANALYSES):
+        for engine in ENGINES:
+            wrong = ANALYSIS_WRONG.get((analysis, engine))
+            marks = [pytest.mark.xfail(reason=wrong, strict=True)] if wrong else []
+            yield pytest.param(analysis, engine, marks=marks, id=f"{analysis}-{engine}")
+
+
+@pytest.mark.parametrize(("analysis", "engine"), list(_analysis_cases()))
 def test_analysis_answers_alike(endpoints: dict[str, str], analysis: str, engine: str) -> None:
     answers = []
     for base in (endpoints["embedded"], endpoints[engine]):
