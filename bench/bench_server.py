@@ -21,13 +21,11 @@ import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
-import pyoxigraph as ox
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 import rarekg
 from rarekg.queries import bind_parameters, library
 from rarekg.remote import with_bindings
-from servers import free_port, oxigraph_binary, rarekg_serve, running
+from servers import oxigraph_read_only, rarekg_serve, running
 
 ACCEPT = "application/sparql-results+json, text/turtle"
 _LUA = """
@@ -87,23 +85,7 @@ def main() -> None:
             script.write_text(_LUA % (listed, ACCEPT))
 
         mix("/query")
-        dump, location = Path(folder) / "graph.nq", Path(folder) / "oxigraph"
-        kg.store.dump(dump, format=ox.RdfFormat.N_QUADS)
-        binary = oxigraph_binary()
-        subprocess.run(
-            [binary, "load", "--location", str(location), "--file", str(dump)], check=True
-        )
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        command = [
-            binary,
-            "serve-read-only",
-            "--location",
-            str(location),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--union-default-graph",
-        ]
+        command, base = oxigraph_read_only(kg.store, Path(folder))
         with running(command, base + "/"):
             wrk(base + "/query", script, 2, args.connections)  # warm up
             results["oxigraph serve-read-only"] = wrk(

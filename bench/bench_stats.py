@@ -28,14 +28,13 @@ import time
 from pathlib import Path
 
 import httpx
-import pyoxigraph as ox
 
 import rarekg
 from rarekg.queries import bind_parameters, read_query
 from rarekg.remote import with_bindings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from servers import free_port, oxigraph_binary, running
+from servers import oxigraph_read_only, running
 
 QUERIES = (
     "bilateral-trade-by-year",
@@ -133,23 +132,7 @@ def main() -> None:
     kg = rarekg.load()
     queries = [read_query(kg.artefacts.queries_dir / f"{name}.rq") for name in QUERIES]
     with tempfile.TemporaryDirectory() as folder:
-        dump, location = Path(folder) / "graph.nq", Path(folder) / "oxigraph"
-        kg.store.dump(dump, format=ox.RdfFormat.N_QUADS)
-        binary = oxigraph_binary()
-        subprocess.run(
-            [binary, "load", "--location", str(location), "--file", str(dump)], check=True
-        )
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        command = [
-            binary,
-            "serve-read-only",
-            "--location",
-            str(location),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--union-default-graph",
-        ]
+        command, base = oxigraph_read_only(kg.store, Path(folder))
         print(
             f"\n{'query':32} {'rows':>6} {'embedded p50 s':>15} {'oxigraph p50 s':>15} {'ratio':>6}"
         )

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -89,9 +90,12 @@ def rarekg_server(
     data = ["--root", str(root)] if root else []
     command = [str(VENV_BIN / "rarekg"), *data, "serve", "--port", str(port), *args]
     with running(command, base + "/healthz") as process:
-        # The analysis worker warms up after the endpoint is up; tests start from a
-        # server at rest.
-        httpx.get(base + "/api/chokepoints?top=1", timeout=120)
+        # The analysis worker warms up after the endpoint is up (an analysis asked
+        # meanwhile gets 503 past the time limit); tests start from a server at rest.
+        deadline = time.monotonic() + 180
+        while httpx.get(base + "/api/chokepoints?top=1", timeout=120).status_code == 503:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the analyses at {base} did not warm up within 180 s")
         yield base, process
 
 
@@ -194,3 +198,20 @@ def virtuoso() -> Iterator[str]:
         # -f keeps it in the foreground, so stopping our process stops Virtuoso.
         with running([binary, "-f", "-c", str(ini)], base + "/sparql", seconds=120):
             yield base
+
+
+def oxigraph_read_only(store: ox.Store, folder: Path) -> tuple[list[str], str]:
+    """Copy ``store`` into an Oxigraph server folder under ``folder``.
+
+    Returns the ``serve-read-only`` command over it (the default graph the union of the
+    named graphs, as rarekg answers) and the base URL it will answer on: the baseline
+    the benches compare rarekg with.
+    """
+    dump, location = folder / "graph.nq", folder / "oxigraph"
+    store.dump(dump, format=ox.RdfFormat.N_QUADS)
+    binary = oxigraph_binary()
+    subprocess.run([binary, "load", "--location", str(location), "--file", str(dump)], check=True)
+    port = free_port()
+    bind = f"127.0.0.1:{port}"
+    command = [binary, "serve-read-only", "--location", str(location), "--bind", bind]
+    return [*command, "--union-default-graph"], f"http://{bind}"

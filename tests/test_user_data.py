@@ -179,7 +179,7 @@ def test_serve_with_data_answers_from_the_user_graphs(server: str) -> None:
     assert [r["s"]["value"] for r in rows] == ["https://example.org/my/rotor"]
     bom = b"part,parent,quantity,item\nmotor,,1,Zephyr rotor assembly\n"
     report = httpx.post(f"{server}/api/exposure?on=2025-06-01", content=bom, timeout=120)
-    assert report.status_code == 200
+    assert report.status_code == 200, report.text
     policies = {e["policy"]["iri"] for e in report.json()["parts"][0]["exposures"]}
     assert ANN_18 in policies
 
