@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -92,11 +92,20 @@ def rarekg_server(
     with running(command, base + "/healthz") as process:
         # The analysis worker warms up after the endpoint is up (an analysis asked
         # meanwhile gets 503 past the time limit); tests start from a server at rest.
-        deadline = time.monotonic() + 180
-        while httpx.get(base + "/api/chokepoints?top=1", timeout=120).status_code == 503:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the analyses at {base} did not warm up within 180 s")
+        at_rest(lambda: httpx.get(base + "/api/chokepoints?top=1", timeout=120).status_code)
         yield base, process
+
+
+def at_rest(status: Callable[[], int], seconds: float = 180) -> None:
+    """Wait until an analysis answers (``status`` is not 503): the worker has warmed up.
+
+    An analysis asked while the analysis worker still warms up gets 503 past the time
+    limit; tests start from a server at rest.
+    """
+    deadline = time.monotonic() + seconds
+    while status() == 503:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the analyses did not warm up within {seconds} s")
 
 
 @contextmanager

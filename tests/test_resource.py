@@ -13,6 +13,7 @@ from rarekg.kg import KnowledgeGraph
 from rarekg.namespaces import RKG, RKR
 from rarekg.server.app import create_app
 from rarekg.settings import Settings
+from servers import at_rest
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
@@ -21,6 +22,8 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 def client(kg: KnowledgeGraph) -> Iterator[TestClient]:
     settings = Settings(workers=1, allowed_hosts=("testserver",))
     with TestClient(create_app(kg, settings)) as test_client:
+        # Entity pages are answered by the analysis worker: start once it has warmed up.
+        at_rest(lambda: test_client.get("/api/chokepoints?top=1").status_code)
         yield test_client
 
 

@@ -74,15 +74,17 @@ def test_rdflib_sparqlstore_asks_in_xml(server: str) -> None:
 def test_landing_page_loads_only_our_own_files(server: str) -> None:
     page = httpx.get(server + "/")
     assert page.status_code == 200
-    assert "<textarea" in page.text
+    assert 'id="editor"' in page.text, "the query editor's mount"
     links = re.findall(r'(?:src|href)="([^"]+)"', page.text)
     assert links, "the page links nothing"
-    assert all(link.startswith("/") for link in links), links
+    # Our own paths, in-page anchors, or an inline data: URL (the empty favicon).
+    assert all(link.startswith(("/", "#", "data:")) for link in links), links
     for link in links:
         if link.startswith("/static/"):
             assert httpx.get(server + link).status_code == 200, link
-    script = httpx.get(server + "/static/app.js").text
-    assert not re.search(r"https?://(?!w3id\.org/rarekg/)", script)
+    script = httpx.get(server + "/static/dist/editor.js").text
+    assert script, "the editor's bundle is served"
+    assert not re.search(r"https?://(?!w3id\.org/rarekg/|www\.w3\.org/)", script)
 
 
 @pytest.mark.slow

@@ -19,10 +19,10 @@ import pytest
 from rdflib import Literal, URIRef
 
 import rarekg
-from rarekg.build import Derived, FileState
+from rarekg.build import Derived
 from rarekg.kg import KnowledgeGraph, build_store, source_files
 from rarekg.names import Resolver
-from rarekg.namespaces import sparql_prologue
+from rarekg.namespaces import graph_iri, sparql_prologue
 from rarekg.paths import find_artefacts
 from rarekg.queries import run_library_query
 from rarekg.stats import BACI_GRAPH, STATS_GRAPHS, TERRITORIES_GRAPH
@@ -224,14 +224,29 @@ def test_an_unchanged_store_is_not_made_again(kg: KnowledgeGraph) -> None:
     assert again.manifest.derived == kg.manifest.derived != ""
 
 
-def test_the_key_changes_with_what_the_statistics_read() -> None:
-    derived = Derived("k", ("g/countries",), STATS_GRAPHS)
-    one = {"g/countries": FileState("c", 1, 1, "a"), "g/other": FileState("o", 1, 1, "b")}
-    other_changed = {**one, "g/other": FileState("o", 1, 1, "c")}
-    countries_changed = {**one, "g/countries": FileState("c", 1, 1, "d")}
-    assert derived.key_for(one) == derived.key_for(other_changed)
-    assert derived.key_for(one) != derived.key_for(countries_changed)
-    assert Derived("", (), STATS_GRAPHS).key_for(one) == ""
+def test_what_the_statistics_read_changes_with_a_country_code_not_other_facts() -> None:
+    artefacts = find_artefacts(REPO)
+    sources = source_files(artefacts)
+    derived = statistics(artefacts, sources)
+    assert derived.reads is not None
+    store = ox.Store()
+    for source in sources:
+        store.load(
+            path=source.path, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(source.graph))
+        )
+    before = derived.reads(store)
+    store.update(
+        sparql_prologue() + f"INSERT DATA {{ GRAPH <{graph_iri('countries')}> "
+        '{ rkr:Japan rdfs:comment "An edit the statistics do not read."@en } }'
+    )
+    assert derived.reads(store) == before, "an edit they do not read rebuilds them"
+    store.update(
+        sparql_prologue()
+        + "DELETE { GRAPH ?g { rkr:Japan rkg:isoCode ?code } } "
+        + 'INSERT { GRAPH ?g { rkr:Japan rkg:isoCode "JA" } } '
+        + "WHERE { GRAPH ?g { rkr:Japan rkg:isoCode ?code } }"
+    )
+    assert derived.reads(store) != before, "a country's code changed and they stay as they were"
 
 
 def _without_extra(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -262,7 +277,7 @@ def test_without_the_extra_the_build_says_so_and_leaves_them_out(
 
 def test_a_root_without_the_code_table_has_no_statistics(fixture_root: Path) -> None:
     artefacts = find_artefacts(fixture_root)
-    assert statistics(artefacts, source_files(artefacts)) == Derived("", (), ())
+    assert statistics(artefacts, source_files(artefacts)) == Derived("", ())
 
 
 def test_another_release_is_refused_by_name(monkeypatch: pytest.MonkeyPatch) -> None:

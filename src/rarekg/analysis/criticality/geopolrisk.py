@@ -131,8 +131,8 @@ def components(
     Examples:
         >>> c = components([Flow("CN", 90.0, 900.0, 0.6), Flow("AU", 10.0, 110.0, 0.2)],
         ...                [80.0, 20.0], 0.0)
-        >>> round(c.score, 4), round(c.price, 2)
-        (0.3944, 10.1)
+        >>> round(c.hhi, 2), round(c.wta, 2), round(c.score, 4), round(c.price, 2)
+        (0.68, 0.56, 0.3808, 10.1)
     """
     numerator = sum(f.tonnes * (MISSING_WGI if f.wgi is None else f.wgi) for f in flows)
     total = sum(f.tonnes for f in flows)
