@@ -36,6 +36,16 @@ def test_a_browser_gets_a_page_whose_things_link_to_their_own_pages(client: Test
     assert 'href="/graph?focus=' in page.text
 
 
+def test_a_country_page_lists_the_curated_flows_not_the_statistics_rows(
+    client: TestClient,
+) -> None:
+    page = client.get("/resource/China", headers={"Accept": BROWSER})
+    assert page.status_code == 200
+    assert 'href="/resource/obs-trade-magnets-CN-2025-05"' in page.text, "a curated flow"
+    assert "/resource/obs-baci-" not in page.text, "thousands of BACI rows point at China"
+    assert "was cut at the server" not in page.text
+
+
 @pytest.mark.parametrize(
     ("accept", "fmt", "parse_as"),
     [
