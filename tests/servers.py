@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pyoxigraph as ox
@@ -90,22 +91,21 @@ def rarekg_server(
     data = ["--root", str(root)] if root else []
     command = [str(VENV_BIN / "rarekg"), *data, "serve", "--port", str(port), *args]
     with running(command, base + "/healthz") as process:
-        # The analysis worker warms up after the endpoint is up (an analysis asked
-        # meanwhile gets 503 past the time limit); tests start from a server at rest.
-        at_rest(lambda: httpx.get(base + "/api/chokepoints?top=1", timeout=120).status_code)
+        at_rest(lambda: httpx.get(base + "/healthz", timeout=30).json())
         yield base, process
 
 
-def at_rest(status: Callable[[], int], seconds: float = 180) -> None:
-    """Wait until an analysis answers (``status`` is not 503): the worker has warmed up.
+def at_rest(health: Callable[[], Any], seconds: float = 180) -> None:
+    """Wait until ``/healthz`` (read by ``health``) says the analyses have warmed up.
 
-    An analysis asked while the analysis worker still warms up gets 503 past the time
-    limit; tests start from a server at rest.
+    The analysis worker warms up after the endpoint is up, and an analysis asked
+    meanwhile may get 503 past the time limit: tests start from a server at rest.
     """
     deadline = time.monotonic() + seconds
-    while status() == 503:
+    while health().get("analyses") != "ready":
         if time.monotonic() > deadline:
             raise RuntimeError(f"the analyses did not warm up within {seconds} s")
+        time.sleep(0.2)
 
 
 @contextmanager

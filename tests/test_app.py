@@ -6,6 +6,7 @@ processes over the small fixture graph; no socket is opened.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -62,6 +63,19 @@ def test_another_host_name_is_refused_and_every_answer_has_security_headers(
     assert refused.status_code == 421
     assert refused.headers["x-content-type-options"] == "nosniff"
     assert "frame-ancestors 'none'" in client.get("/").headers["content-security-policy"]
+
+
+def test_health_says_when_the_analyses_have_warmed_up(fixture_kg: KnowledgeGraph) -> None:
+    with TestClient(create_app(fixture_kg, Settings(allowed_hosts=("testserver",)))) as fresh:
+        said = [fresh.get("/healthz").json()]
+        while said[-1]["analyses"] != "ready" and len(said) < 600:
+            time.sleep(0.1)
+            said.append(fresh.get("/healthz").json())
+        assert {s["status"] for s in said} == {"ok"}, "alive throughout"
+        assert said[-1]["analyses"] == "ready", said[-1]
+        assert {s["analyses"] for s in said} <= {"warming", "ready"}
+        # Ready means warm: an analysis now answers within the time limit (503 past it).
+        assert fresh.get("/api/chokepoints", params={"top": "1"}).status_code == 200
 
 
 def test_the_answer_cache_stays_within_its_bytes() -> None:

@@ -39,18 +39,27 @@ async def exposure(request: Request) -> Response:
     return FileResponse(STATIC / "exposure.html", media_type="text/html")
 
 
-async def healthz(request: Request) -> Response:
-    """Liveness: the process answers."""
-    return JSONResponse({"status": "ok"})
+def healthz(warm: Callable[[], bool]) -> Callable[[Request], Awaitable[Response]]:
+    """Liveness, and whether the analyses have warmed up (``warm``).
+
+    The endpoint answers queries as soon as it is up; the analysis worker builds its
+    projection and the explorer's view meanwhile, and an analysis asked before then
+    waits for it. ``"analyses": "ready"`` says that wait is over.
+    """
+
+    async def answer(request: Request) -> Response:
+        return JSONResponse({"status": "ok", "analyses": "ready" if warm() else "warming"})
+
+    return answer
 
 
-def routes() -> list[BaseRoute]:
+def routes(warm: Callable[[], bool]) -> list[BaseRoute]:
     """``/``, ``/map``, ``/flows``, ``/exposure``, ``/healthz`` and the assets under ``/static``."""
     return [
         Route("/", bundled_page("index.html", "editor"), methods=["GET"]),
         Route("/map", bundled_page("map.html", "map"), methods=["GET"]),
         Route("/flows", bundled_page("flows.html", "flows"), methods=["GET"]),
         Route("/exposure", exposure, methods=["GET"]),
-        Route("/healthz", healthz, methods=["GET"]),
+        Route("/healthz", healthz(warm), methods=["GET"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]

@@ -316,12 +316,18 @@ class WorkerPool:
         self._workers: set[_Worker] = set()
         self._spawning: set[asyncio.Task[None]] = set()
         self._stopping: set[asyncio.Task[None]] = set()
+        self._started = False
 
     async def start(self) -> None:
         """Start every worker; return when all are ready."""
         if self.role == ANALYSIS:
             assert self.kg is not None, "analysis workers need the knowledge graph"
         await asyncio.gather(*(self._spawn() for _ in range(self.size)))
+        self._started = True
+
+    def started(self) -> bool:
+        """Whether every worker has been ready once (an analysis worker: warmed up)."""
+        return self._started
 
     async def _spawn(self) -> None:
         worker = await _Worker.start(
