@@ -120,6 +120,8 @@ def test_moving_the_day_before_announcement_18_takes_it_out_of_force_on_the_map(
     assert page.inner_text("#shares-caption").startswith("Shares of Separation in 2025")
     set_day(page, "2025-04-03")
     assert ANN18 not in listed(page, "in force")
+    page.wait_for_selector("body[data-ready=true]")
+    assert ANN18 not in listed(page, "in force")
     assert "on=2025-04-03" in page.url and "stage=Separation" in page.url
     page.reload()
     page.wait_for_selector("body[data-ready=true]", timeout=30_000)

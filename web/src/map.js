@@ -74,6 +74,7 @@ async function drawShares() {
   const { year, note } = yearOf(state.year, day, YEARS);
   $("year").options[0].textContent = `the day's (${year})`;
   $("year-note").textContent = note;
+  showControls(day); // at once, for the countries shaded now; again once redrawn
   const rows = await ask("stage-shares", { stage: `rkr:${state.stage}`, year });
   if (mine !== updates) return;
   shaded = [...new Set(rows.map((row) => row.country))];
