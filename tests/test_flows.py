@@ -123,6 +123,9 @@ def test_the_flows_list_suspended_controls_and_say_when_past_the_horizon(
     assert ANN57 in listed(page, "suspended") and ANN57 not in listed(page, "in force")
     assert ANN18 in listed(page, "in force")
     assert page.inner_text("#caption") == "All rare earths, 2025"
+    ticks = page.eval_on_selector_all("#time datalist option", "all => all.length")
+    assert ticks > 10, "the policy events tick the slider, as in the explorer"
+    assert page.locator("#time button.play").is_visible()
     assert page.locator("#time .horizon-note").is_hidden()
     set_day(page, "2031-01-01")
     note = page.locator("#time .horizon-note")
@@ -130,4 +133,19 @@ def test_the_flows_list_suspended_controls_and_say_when_past_the_horizon(
     drawn(page)
     assert page.inner_text("#caption") == "All rare earths, 2025"
     assert "2031" in page.inner_text("#year-note"), "the page says which year the day stands for"
+    seen.assert_clean()
+
+
+def test_play_on_the_flows_steps_to_announcement_18_and_lists_it(
+    visit: Callable[[str], Visit], server: str
+) -> None:
+    seen = visit(server + "/flows?element=Dysprosium&on=2025-04-01")
+    page = seen.page
+    drawn(page)
+    assert ANN18 not in listed(page, "in force")
+    page.click("#time button.play")
+    page.wait_for_selector("#time[data-on='2025-04-04']", timeout=10_000)  # No. 18 starts
+    page.click("#time button.play")
+    assert ANN18 in listed(page, "in force")
+    drawn(page)
     seen.assert_clean()
