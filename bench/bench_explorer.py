@@ -9,7 +9,8 @@ graph is drawn (the page's first ``afterDrawing`` with the overview laid out), b
 milliseconds from navigation; then the ratios of the larger to the shipped one. The
 served ``/graph`` of ``rarekg serve`` is measured in the same run for the shipped graph.
 
-With ``--shots DIR`` it also writes the screenshots of the docs there.
+With ``--shots DIR`` it also writes the screenshots of the docs there (``--only NAME``,
+repeated, writes just those).
 
 Run: ``.venv/bin/python bench/bench_explorer.py [--runs 5] [--times 10] [--shots docs]``
 """
@@ -21,6 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Collection
 from pathlib import Path
 
 from playwright.sync_api import Browser, Route, sync_playwright
@@ -65,18 +67,30 @@ def measure(browser: Browser, url: str, runs: int) -> dict[str, float]:
     return {key: statistics.median(run[key] for run in found) for key in found[0]}
 
 
-def screenshots(browser: Browser, base: str, big: Path, folder: Path) -> list[Path]:
-    """The docs' screenshots: the overview, a group opened, the day before No. 18, an entity."""
+def screenshots(
+    browser: Browser, base: str, big: Path, folder: Path, only: Collection[str] = ()
+) -> list[Path]:
+    """The docs' screenshots (those named in ``only``, or all).
+
+    The overview, a group opened, the day before No. 18, an entity page, and the map and
+    flows (2024's figures on a day No. 18 is in force), whole pages.
+    """
     shots = [
         ("explorer-overview.png", base + "/graph", None),
         ("explorer-opened-materials.png", base + "/graph", "explorer.toggle('material@1')"),
         ("explorer-before-announcement-18.png", base + "/graph?on=2025-04-03", None),
         ("explorer-ten-times.png", big.as_uri(), None),
         ("entity-page.png", base + "/resource/Dysprosium?on=2025-06-01", None),
+        ("map.png", base + "/map?stage=Mining&year=2024&on=2025-06-01", None),
+        ("flows-dy-2024.png", base + "/flows?element=Dysprosium&year=2024&on=2025-06-01", None),
     ]
     written = []
     for name, url, action in shots:
-        context = browser.new_context(viewport={"width": 1600, "height": 1000})
+        if only and name not in only:
+            continue
+        whole = url.startswith((base + "/map", base + "/flows"))
+        width = 1400 if whole else 1600
+        context = browser.new_context(viewport={"width": width, "height": 1000})
         page = context.new_page()
         page.route("**/*", _local_only)
         page.goto(url)
@@ -85,7 +99,7 @@ def screenshots(browser: Browser, base: str, big: Path, folder: Path) -> list[Pa
         if action:
             page.evaluate(action)
         page.wait_for_timeout(1500)
-        page.screenshot(path=str(folder / name))
+        page.screenshot(path=str(folder / name), full_page=whole)
         written.append(folder / name)
         context.close()
     return written
@@ -97,6 +111,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="loads per page (median)")
     parser.add_argument("--times", type=int, default=10, help="copies of the shipped graph")
     parser.add_argument("--shots", type=Path, help="write the docs' screenshots here")
+    parser.add_argument(
+        "--only", action="append", default=[], help="write only this screenshot (repeatable)"
+    )
     options = parser.parse_args()
 
     kg = rarekg.load()
@@ -119,7 +136,7 @@ def main() -> None:
             if options.shots:
                 options.shots.mkdir(parents=True, exist_ok=True)
                 for shot in screenshots(
-                    browser, base, pages[f"{options.times}x"][0], options.shots
+                    browser, base, pages[f"{options.times}x"][0], options.shots, options.only
                 ):
                     print(f"wrote {shot}")
             browser.close()

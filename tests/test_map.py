@@ -17,7 +17,8 @@ import rarekg
 from conftest import DATA, REPO, make_root
 from rarekg.namespaces import GEO
 from servers import rarekg_serve
-from test_browser import Visit, browser, visit
+from test_browser import ANN18, Visit, browser, set_day, visit
+from test_flows import listed
 
 __all__ = ["browser", "visit"]  # the shared fixtures, used here by name
 
@@ -106,4 +107,29 @@ def test_a_click_on_a_facility_opens_its_page(
     page.click("#facilities a.facility[data-iri$='/BayanObo'] circle")
     page.wait_for_url("**/resource/BayanObo")
     assert "Bayan Obo" in page.inner_text("h1")
+    seen.assert_clean()
+
+
+def test_moving_the_day_before_announcement_18_takes_it_out_of_force_on_the_map(
+    visit: Callable[[str], Visit], placed_server: str
+) -> None:
+    seen = opened(visit, placed_server + "/map?stage=Separation&on=2025-06-01")
+    page = seen.page
+    assert page.input_value("#time input[type=date]") == "2025-06-01"
+    assert ANN18 in listed(page, "in force"), "China, shaded, is No. 18's jurisdiction"
+    assert page.inner_text("#shares-caption").startswith("Shares of Separation in 2025")
+    set_day(page, "2025-04-03")
+    assert ANN18 not in listed(page, "in force")
+    page.wait_for_selector("body[data-ready=true]")
+    assert ANN18 not in listed(page, "in force")
+    assert "on=2025-04-03" in page.url and "stage=Separation" in page.url
+    page.reload()
+    page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+    assert page.input_value("#time input[type=date]") == "2025-04-03"
+    assert ANN18 not in listed(page, "in force"), "the day is read from the address"
+    set_day(page, "2025-06-01")
+    page.wait_for_selector("body[data-ready=true]")
+    assert ANN18 in listed(page, "in force")
+    set_day(page, "2031-01-01")
+    assert page.locator("#time .horizon-note").is_visible()
     seen.assert_clean()

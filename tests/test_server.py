@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 
@@ -13,6 +14,8 @@ from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
 from rarekg.kg import KnowledgeGraph
 from rarekg.queries import library
+from rarekg.viz import explore
+from rarekg.viz.controls import controls_in_time
 from servers import rarekg_serve
 
 RKR = "https://w3id.org/rarekg/resource/"
@@ -122,6 +125,24 @@ def test_analysis_api(server: str) -> None:
     assert bad.status_code == 400
     assert bad.json()["error"]
     assert httpx.get(server + "/api/chains").status_code == 400
+
+
+@pytest.mark.slow
+def test_the_timeline_is_the_explorers_with_each_controls_reach(
+    server: str, kg: KnowledgeGraph
+) -> None:
+    answer = httpx.get(server + "/api/timeline", timeout=120)
+    assert answer.status_code == 200
+    found = answer.json()
+    assert found == json.loads(json.dumps(controls_in_time(kg.cached(explore))))
+    assert found["time"] == json.loads(json.dumps(kg.cached(explore).timeline))
+    ann18 = next(c for c in found["controls"] if c["id"] == RKR + "MOFCOM-GAC-2025-18")
+    assert RKR + "China" in ann18["countries"] and RKR + "Dysprosium" in ann18["elements"]
+    assert {"date": "2025-04-04", "policy": ann18["id"]} in [
+        {"date": e["date"], "policy": e["policy"]} for e in found["time"]["events"]
+    ]
+    again = httpx.get(server + "/api/timeline", params={"anything": "x" * 100}, timeout=60)
+    assert again.content == answer.content, "parameters are ignored, one answer is shared"
 
 
 @pytest.mark.slow

@@ -1,9 +1,11 @@
 // The flows view: a Sankey (d3-sankey) of an element, or all rare earths, in a year, from
-// mine production by country on through the stages, with modelled flows marked.
+// mine production by country on through the stages, with modelled flows marked. The time
+// control picks the year (unless one is chosen) and lists the controls over the element.
 import { sankey, sankeyLeft, sankeyLinkHorizontal } from "d3-sankey";
 import { ask, STAGES, urlState } from "./lib/api.js";
 import { buildFlows } from "./lib/flow-model.js";
 import { pageOf, RESOURCE } from "./lib/terms.js";
+import { controlsOn, listControls, mountTime, yearOf } from "./lib/time-view.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const WIDTH = 960;
@@ -11,7 +13,10 @@ const HEIGHT = 520;
 const YEARS = ["2020", "2021", "2022", "2023", "2024", "2025"];
 const AFTER_MINING = STAGES.filter(([name]) => ["Separation", "MetalAlloy", "MagnetManufacturing"].includes(name));
 const $ = (id) => document.getElementById(id);
-const { state, save } = urlState({ element: "all", year: "2024" });
+const { state, save } = urlState({ element: "all", year: "" }); // no year: the day's
+let time = null; // the time control and its data
+let rareEarths = []; // the rare-earth elements' IRIs
+let updates = 0; // the latest update draws; an earlier one still waiting stops
 
 function el(name, attributes, parent) {
   const node = document.createElementNS(SVG, name);
@@ -79,14 +84,30 @@ function draw(flows) {
   }
 }
 
+/** The controls over the element (or any rare earth) on the day: in force, suspended. */
+function showControls(element, day) {
+  const over = element ? [element] : rareEarths;
+  const controls = controlsOn(time.data, day, (c) => c.elements.some((e) => over.includes(e)));
+  listControls($("in-force"), $("suspended"), controls);
+  $("in-force-caption").textContent = `Controls in force on ${day} over ` +
+    `${element ? state.element : "a rare earth"}, or over what is made from it`;
+}
+
 async function update() {
+  const mine = ++updates;
   document.body.dataset.ready = "false";
   save();
+  const day = time.clock.value();
+  const { year, note } = yearOf(state.year, day, YEARS);
+  $("year").options[0].textContent = `the day's (${year})`;
+  $("year-note").textContent = note;
   const element = state.element === "all" ? null : RESOURCE + state.element;
+  showControls(element, day);
   const [mined, ...shares] = await Promise.all([
-    ask("production-by-country", { stage: "rkr:Mining", year: state.year }),
-    ...AFTER_MINING.map(([name]) => ask("stage-shares", { stage: `rkr:${name}`, year: state.year })),
+    ask("production-by-country", { stage: "rkr:Mining", year }),
+    ...AFTER_MINING.map(([name]) => ask("stage-shares", { stage: `rkr:${name}`, year })),
   ]);
+  if (mine !== updates) return;
   const flows = buildFlows(mined, AFTER_MINING.map(([name, label], i) => [name, label, shares[i]]), element);
   const own = element && mined.some((r) => r.item === element);
   if (element && !own) {
@@ -95,12 +116,15 @@ async function update() {
   }
   flows.notes.push("Applications: the graph holds no tonnage by end use; not drawn.");
   draw(flows);
-  $("caption").textContent = `${element ? state.element : "All rare earths"}, ${state.year}`;
+  $("caption").textContent = `${element ? state.element : "All rare earths"}, ${year}`;
   document.body.dataset.ready = "true";
 }
 
 async function main() {
-  for (const [name, label] of await elements()) $("element").add(new Option(label, name));
+  const listed = await elements();
+  rareEarths = listed.map(([name]) => RESOURCE + name);
+  for (const [name, label] of listed) $("element").add(new Option(label, name));
+  $("year").add(new Option("the day's", ""));
   for (const year of YEARS) $("year").add(new Option(year, year));
   $("element").value = state.element;
   $("year").value = state.year;
@@ -110,6 +134,7 @@ async function main() {
       update().catch(fail);
     });
   }
+  time = await mountTime($("time"), () => update().catch(fail));
   await update();
 }
 

@@ -1,6 +1,8 @@
 // The map: facilities as points coloured by stage and sized by capacity, over Natural
 // Earth's countries (world-atlas, drawn here from the bundled TopoJSON: no tiles), with
-// countries shaded by their share of a chosen stage in a chosen year.
+// countries shaded by their share of a chosen stage in a chosen year. The time control
+// picks the year (unless one is chosen) and lists the controls that concern the countries
+// shaded.
 import { geoGraticule10, geoNaturalEarth1, geoPath } from "d3-geo";
 import { scaleSequential, scaleSqrt } from "d3-scale";
 import { interpolateBlues, schemeTableau10 } from "d3-scale-chromatic";
@@ -9,13 +11,17 @@ import { feature, mesh } from "topojson-client";
 import world from "world-atlas/countries-110m.json";
 import { ask, STAGES, urlState } from "./lib/api.js";
 import { pageOf } from "./lib/terms.js";
+import { controlsOn, listControls, mountTime, yearOf } from "./lib/time-view.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const WIDTH = 960;
 const HEIGHT = 500;
 const YEARS = ["2020", "2021", "2022", "2023", "2024", "2025"];
 const $ = (id) => document.getElementById(id);
-const { state, save } = urlState({ stage: "Separation", year: "2024" });
+const { state, save } = urlState({ stage: "Separation", year: "" }); // no year: the day's
+let time = null; // the time control and its data
+let shaded = []; // the IRIs of the countries with a share drawn
+let updates = 0; // the latest redraw of the shares draws; an earlier one still waiting stops
 const stageColour = Object.fromEntries(STAGES.map(([name], i) => [name, schemeTableau10[i]]));
 const shade = scaleSequential(interpolateBlues).domain([0, 1]);
 const projection = geoNaturalEarth1().fitSize([WIDTH, HEIGHT], { type: "Sphere" });
@@ -53,9 +59,26 @@ function drawBase(svg) {
   el("path", { d: path(mesh(world, world.objects.countries, (a, b) => a !== b)), class: "border" }, svg);
 }
 
+/** The controls that concern a country shaded (its law, or its target), on the day. */
+function showControls(day) {
+  const controls = controlsOn(time.data, day, (c) => c.countries.some((k) => shaded.includes(k)));
+  listControls($("in-force"), $("suspended"), controls);
+  $("in-force-caption").textContent = `Controls in force on ${day} that concern a country shaded ` +
+    "(its law, or aimed at it)";
+}
+
 /** Shade each country by its largest stated share of the stage (whole stage first). */
 async function drawShares() {
-  const rows = await ask("stage-shares", { stage: `rkr:${state.stage}`, year: state.year });
+  const mine = ++updates;
+  const day = time.clock.value();
+  const { year, note } = yearOf(state.year, day, YEARS);
+  $("year").options[0].textContent = `the day's (${year})`;
+  $("year-note").textContent = note;
+  showControls(day); // at once, for the countries shaded now; again once redrawn
+  const rows = await ask("stage-shares", { stage: `rkr:${state.stage}`, year });
+  if (mine !== updates) return;
+  shaded = [...new Set(rows.map((row) => row.country))];
+  showControls(day);
   const whole = new Map();
   const ofItem = new Map();
   for (const row of rows) {
@@ -70,7 +93,7 @@ async function drawShares() {
     shape.classList.toggle("shared", share !== undefined);
     shape.style.fill = share === undefined ? "" : shade(share);
     shape.querySelector("title").textContent = shape.querySelector("title").textContent.split(":")[0] +
-      (share === undefined ? "" : `: ${percent(share)} of ${state.stage} in ${state.year}`);
+      (share === undefined ? "" : `: ${percent(share)} of ${state.stage} in ${year}`);
   }
   const table = $("shares");
   table.replaceChildren();
@@ -85,9 +108,9 @@ async function drawShares() {
     tr.insertCell().textContent = [row.estimateKind, row.confidence].filter(Boolean).join(", ");
   }
   $("shares-caption").textContent = rows.length
-    ? `Shares of ${state.stage} in ${state.year} (${rows.length} figures; on the map, darker blue ` +
+    ? `Shares of ${state.stage} in ${year} (${rows.length} figures; on the map, darker blue ` +
       "is a larger share, grey no figure)"
-    : `No shares of ${state.stage} in ${state.year} in the graph`;
+    : `No shares of ${state.stage} in ${year} in the graph`;
 }
 
 function drawFacilities(svg, facilities) {
@@ -137,6 +160,7 @@ function legend() {
 
 function controls() {
   for (const [name, label] of STAGES.slice(0, 4)) $("stage").add(new Option(label, name));
+  $("year").add(new Option("the day's", ""));
   for (const year of YEARS) $("year").add(new Option(year, year));
   $("stage").value = state.stage;
   $("year").value = state.year;
@@ -145,10 +169,17 @@ function controls() {
       state[id] = $(id).value;
       save();
       document.body.dataset.ready = "false";
-      await drawShares();
-      document.body.dataset.ready = "true";
+      await redraw();
     });
   }
+}
+
+/** Draw the shares again for the stage, year and day now chosen. */
+async function redraw() {
+  document.body.dataset.ready = "false";
+  save();
+  await drawShares();
+  document.body.dataset.ready = "true";
 }
 
 async function main() {
@@ -157,11 +188,15 @@ async function main() {
   drawBase(svg);
   controls();
   legend();
+  time = await mountTime($("time"), () => redraw().catch(fail));
   save();
   const [facilities] = await Promise.all([ask("facility-locations"), drawShares()]);
   drawFacilities(svg, facilities);
 }
 
-main()
-  .catch((error) => { $("placed").textContent = `Could not draw the map: ${error.message}`; })
-  .finally(() => { document.body.dataset.ready = "true"; });
+function fail(error) {
+  $("placed").textContent = `Could not draw the map: ${error.message}`;
+  document.body.dataset.ready = "true";
+}
+
+main().catch(fail).finally(() => { document.body.dataset.ready = "true"; });

@@ -34,6 +34,7 @@ from rarekg.kg import KnowledgeGraph
 from rarekg.server.execute import JSON_TYPE, Answer
 from rarekg.server.params import ParameterError, date, text, whole_number
 from rarekg.viz import FocusNotFound, explore, explorer_page
+from rarekg.viz.controls import controls_in_time
 from rarekg.viz.entity import entity_view
 from rarekg.viz.network import DEFAULT_DEPTH, MAX_DEPTH
 from rarekg.viz.timeline import DATE_PARAMETER
@@ -74,6 +75,7 @@ class Analyses:
             "simulate": _params_only(self._simulate),
             "graph": _params_only(self._graph),
             "entity": _params_only(self._entity),
+            "timeline": _params_only(self._timeline),
             "exposure": self._exposure,
         }
 
@@ -159,6 +161,11 @@ class Analyses:
         on = date(params, DATE_PARAMETER)
         page = explorer_page(self.kg.cached(explore), focus=focus, depth=depth, on=on)
         return Answer(200, page.encode(), _HTML)
+
+    def _timeline(self, params: Mapping[str, str]) -> Answer:
+        """The time control's data and the controls, for the map and flows pages."""
+        view = controls_in_time(self.kg.cached(explore))
+        return Answer(200, json.dumps(view).encode(), JSON_TYPE)
 
     def _entity(self, params: Mapping[str, str]) -> Answer:
         """An entity page's sections (:func:`rarekg.viz.entity.entity_view`) as JSON."""

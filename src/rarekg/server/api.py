@@ -89,6 +89,10 @@ def routes(kg: KnowledgeGraph, run: Runner, compute: Compute, settings: Settings
 def analysis_routes(compute: Compute) -> list[Route]:
     """``/api/chains``, ``/api/chokepoints``, ``/api/criticality``, ``/api/simulate``: JSON.
 
+    ``/api/timeline`` is the time control's data and the controls with their reach
+    (:func:`rarekg.viz.controls.controls_in_time`), which the map and flows pages read;
+    it takes no parameters, so every request shares one cached answer.
+
     Bad input is a 400 that names the parameter.
 
     Each is answered by the analysis worker (:mod:`rarekg.server.analyses`).
@@ -100,7 +104,13 @@ def analysis_routes(compute: Compute) -> list[Route]:
 
         return handle
 
+    async def timeline(request: Request) -> Response:
+        return await compute(request, "timeline", params=())
+
     return [
-        Route(f"/api/{route}", endpoint(route), methods=["GET"])
-        for route in ("chains", "chokepoints", "criticality", "simulate")
+        *(
+            Route(f"/api/{route}", endpoint(route), methods=["GET"])
+            for route in ("chains", "chokepoints", "criticality", "simulate")
+        ),
+        Route("/api/timeline", timeline, methods=["GET"]),
     ]

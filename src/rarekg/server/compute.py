@@ -31,7 +31,7 @@ class Compute(Protocol):
     """Answers a request with the named analysis.
 
     The analyses are ``chains``, ``chokepoints``, ``criticality``, ``simulate``,
-    ``graph``, ``entity`` and ``exposure``; parameters come from the request's query
+    ``graph``, ``entity``, ``timeline`` and ``exposure``; parameters come from the request's query
     string (or ``params``, where the route reads some from its path) and, for
     ``exposure``, the body already read within the limits.
     """

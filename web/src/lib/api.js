@@ -22,7 +22,10 @@ export const STAGES = [
   ["Recycling", "recycling"],
 ];
 
-/** The page's permalink state: read the URL's parameters, write them back on change. */
+/**
+ * The page's permalink state: read the URL's parameters, write them back on change. An
+ * empty value is left out of the address; other parameters (the time control's ?on=) stay.
+ */
 export function urlState(defaults) {
   const params = new URLSearchParams(location.search);
   const state = { ...defaults };
@@ -30,7 +33,12 @@ export function urlState(defaults) {
   return {
     state,
     save() {
-      history.replaceState(null, "", `${location.pathname}?${new URLSearchParams(state)}`);
+      const address = new URLSearchParams(location.search);
+      for (const [key, value] of Object.entries(state)) {
+        if (value) address.set(key, value);
+        else address.delete(key);
+      }
+      history.replaceState(null, "", `${location.pathname}?${address}`);
     },
   };
 }

@@ -1,0 +1,65 @@
+// The one time control on the map and flows pages: the same control, the same data, as the
+// explorer and the entity pages.
+//
+// The control is time.js (rarekg.viz assets), which the page loads as a plain script before
+// its bundle, so one file serves every view: it draws the slider, its event ticks and the
+// play button, keeps the day in the address (?on=YYYY-MM-DD) and says when the day is past
+// the graph's horizon. Its data comes from /api/timeline: the explorer's status spans (the
+// load-time rule's), events and horizon, and each control with the countries and elements
+// the explorer's filters give it. This module only picks, for a day, the controls that
+// concern what a page shows, and the year of figures a day stands for.
+
+/** Fetch the time data and mount the control in `place`; onChange(day) runs as it moves. */
+export async function mountTime(place, onChange) {
+  const response = await fetch("/api/timeline", { headers: { Accept: "application/json" } });
+  const data = await response.json();
+  if (!response.ok) throw new Error(`timeline: ${data.error || response.status}`);
+  const clock = window.RarekgTime.mount(place, data.time, onChange);
+  return { data, clock };
+}
+
+/** The controls of `data` that `concerns(control)` keeps, with their status on `day`. */
+export function controlsOn(data, day, concerns) {
+  return data.controls
+    .filter(concerns)
+    .map((control) => ({ ...control, status: window.RarekgTime.statusOn(data.time, control.id, day) }));
+}
+
+/**
+ * List the controls in force on `day` in the list `inForce`, the suspended ones in
+ * `suspended`; each item names its control in data-policy and links to its page.
+ */
+export function listControls(inForce, suspended, controls) {
+  for (const [list, status] of [[inForce, "in force"], [suspended, "suspended"]]) {
+    list.replaceChildren();
+    for (const control of controls.filter((c) => c.status === status)) {
+      const item = document.createElement("li");
+      item.dataset.policy = control.id;
+      item.dataset.status = status;
+      const link = document.createElement("a");
+      link.href = control.href || "#";
+      link.textContent = control.label;
+      item.appendChild(link);
+      if (control.kind === "suspension") item.append(" (a suspension)");
+      list.appendChild(item);
+    }
+    if (!list.children.length) list.appendChild(Object.assign(document.createElement("li"), { textContent: "none" }));
+  }
+}
+
+/**
+ * The year of figures a day stands for: the chosen one, else the day's year, or the latest
+ * of `years` before it (the earliest, for a day before them all). Returns
+ * {year, note}; the note says how the year follows from the day when it is not chosen.
+ */
+export function yearOf(chosen, day, years) {
+  if (chosen) return { year: chosen, note: `Year ${chosen} as chosen; the day (${day}) moves the controls only.` };
+  const wanted = day.slice(0, 4);
+  const before = years.filter((y) => y <= wanted);
+  const year = before.length ? before[before.length - 1] : years[0];
+  const note = year === wanted
+    ? `Year ${year}, the day's (${day}).`
+    : `The day (${day}) is in ${wanted}; this view has the years ${years[0]} to ${years[years.length - 1]}, ` +
+      `so ${year} is drawn.`;
+  return { year, note };
+}
