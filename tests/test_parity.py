@@ -277,8 +277,11 @@ ANALYSES = {
 #: Analyses whose answer on an engine is known to differ, and why (strict: a fix shows).
 ANALYSIS_WRONG = {
     ("chokepoints", "virtuoso"): (
-        "differs from the embedded store since the 2026-12-01 merges (not the projection's "
-        "nodes query: reverting it changes nothing); cause not found yet, see issue 10"
+        "Virtuoso 7.2 drops the rows of a zero-or-more path joined on both ends "
+        "(edges.rq: ?property rdfs:subPropertyOf* ?family, ?property then met through "
+        "owl:inverseOf), so relations stated only with an inverse (rkg:operatedBy: three "
+        "facilities since the 2026-12-01 knowledge merge) are lost and betweenness shifts; "
+        "rewritings tried either lose the same rows or stop its compiler (SQ156)"
     ),
 }
 
