@@ -88,9 +88,9 @@ function draw(flows) {
 function showControls(element, day) {
   const over = element ? [element] : rareEarths;
   const controls = controlsOn(time.data, day, (c) => c.elements.some((e) => over.includes(e)));
-  listControls($("in-force"), $("suspended"), controls);
-  $("in-force-caption").textContent = `Controls in force on ${day} over ` +
+  const caption = `Controls in force on ${day} over ` +
     `${element ? state.element : "a rare earth"}, or over what is made from it`;
+  listControls($("controls-on-day"), caption, controls);
 }
 
 async function update() {

@@ -62,9 +62,9 @@ function drawBase(svg) {
 /** The controls that concern a country shaded (its law, or its target), on the day. */
 function showControls(day) {
   const controls = controlsOn(time.data, day, (c) => c.countries.some((k) => shaded.includes(k)));
-  listControls($("in-force"), $("suspended"), controls);
-  $("in-force-caption").textContent = `Controls in force on ${day} that concern a country shaded ` +
+  const caption = `Controls in force on ${day} that concern a country shaded ` +
     "(its law, or aimed at it)";
+  listControls($("controls-on-day"), caption, controls);
 }
 
 /** Shade each country by its largest stated share of the stage (whole stage first). */

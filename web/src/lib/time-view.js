@@ -26,12 +26,15 @@ export function controlsOn(data, day, concerns) {
 }
 
 /**
- * List the controls in force on `day` in the list `inForce`, the suspended ones in
- * `suspended`; each item names its control in data-policy and links to its page.
+ * Show in `section` the controls of `controls` in force on the day under `caption`, then
+ * the suspended ones; each item names its control in data-policy and links to its page.
  */
-export function listControls(inForce, suspended, controls) {
-  for (const [list, status] of [[inForce, "in force"], [suspended, "suspended"]]) {
-    list.replaceChildren();
+export function listControls(section, caption, controls) {
+  const heading = Object.assign(document.createElement("h3"), { textContent: caption });
+  const lists = [];
+  for (const status of ["in force", "suspended"]) {
+    const list = document.createElement("ul");
+    list.className = "controls";
     for (const control of controls.filter((c) => c.status === status)) {
       const item = document.createElement("li");
       item.dataset.policy = control.id;
@@ -44,7 +47,10 @@ export function listControls(inForce, suspended, controls) {
       list.appendChild(item);
     }
     if (!list.children.length) list.appendChild(Object.assign(document.createElement("li"), { textContent: "none" }));
+    lists.push(list);
   }
+  const between = Object.assign(document.createElement("p"), { textContent: "Suspended on that day:" });
+  section.replaceChildren(heading, lists[0], between, lists[1]);
 }
 
 /**
