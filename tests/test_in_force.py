@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 
 from rarekg.analysis import project
-from rarekg.analysis.asof import in_force, in_force_windows, status_on
+from rarekg.analysis.asof import in_force, status_on
 from rarekg.kg import KnowledgeGraph
 from rarekg.queries import run_library_query
+from rarekg.viz.timeline import status_spans
 
 DAY = dt.timedelta(days=1)
 
@@ -58,16 +59,21 @@ def test_query_library_and_analysis_agree_on_every_boundary_day(kg: KnowledgeGra
     assert disagreements == []
 
 
-def test_the_explorers_windows_agree_with_the_rule_on_every_boundary_day(
+def test_the_spans_the_views_ship_agree_with_the_rule_on_every_boundary_day(
     kg: KnowledgeGraph,
 ) -> None:
+    """The browser's time control reads a day's status from the shipped spans (time.js)."""
     projection = project(kg)
-    windows = in_force_windows(projection)
+    spans = status_spans(projection, projection.statuses)
     for day in boundary_days(kg):
+        iso = day.isoformat()
         covered = {
-            p
-            for p, spans in windows.items()
-            if any(start <= day and (end is None or day <= end) for start, end in spans)
+            policy
+            for policy, found in spans.items()
+            if any(
+                kind == "in force" and (start or iso) <= iso <= (end or iso)
+                for kind, start, end in found
+            )
         }
         assert covered == in_force(projection, day), day
 

@@ -28,8 +28,6 @@ Examples:
     'unknown'
     >>> sorted(in_force(p, dt.date(2025, 6, 1))), sorted(in_force(p, dt.date(2026, 11, 29)))
     (['rule'], [])
-    >>> in_force_windows(p)["rule"]
-    [(datetime.date(2025, 1, 1), datetime.date(2025, 11, 6))]
 """
 
 from __future__ import annotations
@@ -106,22 +104,6 @@ def in_force(projection: Projection, on: dt.date) -> set[str]:
         for policy, spans in projection.statuses.items()
         if any(span.kind == "in force" and _covers(span, on) for span in spans)
     }
-
-
-def in_force_windows(projection: Projection) -> dict[str, list[tuple[dt.date, dt.date | None]]]:
-    """The spans of days each policy is in force, for clients without Python (the explorer).
-
-    Returns:
-        policy IRI -> ``(first day, last day or None for open-ended)`` spans, in order.
-
-    Examples: see the module's.
-    """
-    windows: dict[str, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
-    for policy, spans in projection.statuses.items():
-        for span in spans:
-            if span.kind == "in force" and span.start is not None:
-                windows[policy].append((span.start, span.end))
-    return {policy: sorted(spans) for policy, spans in windows.items()}
 
 
 def controls_in_force(
