@@ -25,6 +25,7 @@ from rarekg.names import Resolver
 from rarekg.namespaces import graph_iri, sparql_prologue
 from rarekg.paths import find_artefacts
 from rarekg.queries import run_library_query
+from rarekg.server.vocabulary import vocabulary
 from rarekg.stats import BACI_GRAPH, STATS_GRAPHS, TERRITORIES_GRAPH
 from rarekg.stats.mapping import CODES_FILE, MappingError, read_codes
 from rarekg.stats.package import Release, find_release
@@ -309,3 +310,10 @@ def test_the_code_table_names_things_the_graph_has(tmp_path: Path) -> None:
     unknown.write_text("dataset,code,item,stage,basis\ncomtrade,280530,rkr:RareEarthMetals,,\n")
     with pytest.raises(MappingError, match="unknown dataset 'comtrade'"):
         read_codes(unknown, names)
+
+
+def test_the_editors_vocabulary_leaves_the_statistics_rows_out(kg: KnowledgeGraph) -> None:
+    names = {term["name"] for term in vocabulary(kg)["terms"]}
+    assert "rkr:Japan" in names and "rkg:TradeFlowObservation" in names
+    assert not any(name.startswith("rkr:obs-baci-") for name in names)
+    assert _count(kg, BACI_GRAPH) > 0, "there are statistics rows to leave out"

@@ -5,12 +5,11 @@ import { sankey, sankeyLeft, sankeyLinkHorizontal } from "d3-sankey";
 import { ask, STAGES, urlState } from "./lib/api.js";
 import { buildFlows } from "./lib/flow-model.js";
 import { pageOf, RESOURCE } from "./lib/terms.js";
-import { controlsOn, listControls, mountTime, yearOf } from "./lib/time-view.js";
+import { controlsOn, dayAndYear, fillYears, listControls, mountTime } from "./lib/time-view.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const WIDTH = 960;
 const HEIGHT = 520;
-const YEARS = ["2020", "2021", "2022", "2023", "2024", "2025"];
 const AFTER_MINING = STAGES.filter(([name]) => ["Separation", "MetalAlloy", "MagnetManufacturing"].includes(name));
 const $ = (id) => document.getElementById(id);
 const { state, save } = urlState({ element: "all", year: "" }); // no year: the day's
@@ -97,10 +96,7 @@ async function update() {
   const mine = ++updates;
   document.body.dataset.ready = "false";
   save();
-  const day = time.clock.value();
-  const { year, note } = yearOf(state.year, day, YEARS);
-  $("year").options[0].textContent = `the day's (${year})`;
-  $("year-note").textContent = note;
+  const { day, year } = dayAndYear(time, state.year, $("year"), $("year-note"));
   const element = state.element === "all" ? null : RESOURCE + state.element;
   showControls(element, day);
   const [mined, ...shares] = await Promise.all([
@@ -124,8 +120,7 @@ async function main() {
   const listed = await elements();
   rareEarths = listed.map(([name]) => RESOURCE + name);
   for (const [name, label] of listed) $("element").add(new Option(label, name));
-  $("year").add(new Option("the day's", ""));
-  for (const year of YEARS) $("year").add(new Option(year, year));
+  fillYears($("year"));
   $("element").value = state.element;
   $("year").value = state.year;
   for (const id of ["element", "year"]) {

@@ -11,12 +11,11 @@ import { feature, mesh } from "topojson-client";
 import world from "world-atlas/countries-110m.json";
 import { ask, STAGES, urlState } from "./lib/api.js";
 import { pageOf } from "./lib/terms.js";
-import { controlsOn, listControls, mountTime, yearOf } from "./lib/time-view.js";
+import { controlsOn, dayAndYear, fillYears, listControls, mountTime } from "./lib/time-view.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const WIDTH = 960;
 const HEIGHT = 500;
-const YEARS = ["2020", "2021", "2022", "2023", "2024", "2025"];
 const $ = (id) => document.getElementById(id);
 const { state, save } = urlState({ stage: "Separation", year: "" }); // no year: the day's
 let time = null; // the time control and its data
@@ -70,10 +69,7 @@ function showControls(day) {
 /** Shade each country by its largest stated share of the stage (whole stage first). */
 async function drawShares() {
   const mine = ++updates;
-  const day = time.clock.value();
-  const { year, note } = yearOf(state.year, day, YEARS);
-  $("year").options[0].textContent = `the day's (${year})`;
-  $("year-note").textContent = note;
+  const { day, year } = dayAndYear(time, state.year, $("year"), $("year-note"));
   showControls(day); // at once, for the countries shaded now; again once redrawn
   const rows = await ask("stage-shares", { stage: `rkr:${state.stage}`, year });
   if (mine !== updates) return;
@@ -160,8 +156,7 @@ function legend() {
 
 function controls() {
   for (const [name, label] of STAGES.slice(0, 4)) $("stage").add(new Option(label, name));
-  $("year").add(new Option("the day's", ""));
-  for (const year of YEARS) $("year").add(new Option(year, year));
+  fillYears($("year"));
   $("stage").value = state.stage;
   $("year").value = state.year;
   for (const id of ["stage", "year"]) {

@@ -36,7 +36,7 @@ from rarekg.server.compute import Compute
 from rarekg.server.execute import JSON_TYPE, Answer, QueryJob
 from rarekg.server.limits import respond
 from rarekg.server.params import ParameterError, date
-from rarekg.stats import STATS_BASE
+from rarekg.stats import STATISTICS_BINDING
 from rarekg.viz.page import script_json
 from rarekg.viz.timeline import DATE_PARAMETER
 
@@ -49,8 +49,6 @@ _DEFINITIONS = (
     "http://www.w3.org/2004/02/skos/core#definition",
     "http://www.w3.org/2000/01/rdf-schema#comment",
 )
-#: Binds ``entity.rq``'s ``?statistics``: the statistics graphs' rows are left off a page.
-_STATISTICS = ("statistics", URIRef(STATS_BASE))
 _TEMPLATES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=True,
@@ -142,7 +140,8 @@ def routes(kg: KnowledgeGraph, ask: Asker, compute: Compute) -> list[Route]:
             return _not_found(name)
         iri = str(RKR) + name
         bindings = (("this", URIRef(iri)),)
-        rows_answer = await ask(QueryJob(described, JSON_TYPE, (*bindings, _STATISTICS)), request)
+        rows_job = QueryJob(described, JSON_TYPE, (*bindings, *STATISTICS_BINDING.items()))
+        rows_answer = await ask(rows_job, request)
         if rows_answer.status != 200:
             return respond(rows_answer)
         rows = json.loads(rows_answer.body)["results"]["bindings"]

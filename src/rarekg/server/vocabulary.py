@@ -16,12 +16,12 @@ from starlette.routing import Route
 
 from rarekg.kg import KnowledgeGraph
 from rarekg.namespaces import PREFIXES, RKG, RKR
-from rarekg.stats import STATS_BASE
+from rarekg.stats import STATISTICS_BINDING
 
 #: Each term once, with the kind the editor shows beside it and its English label. The
 #: things of the statistics graphs (about 100,000 observations) are left out.
 _TERMS = """
-SELECT ?term (SAMPLE(?kind0) AS ?kind) (SAMPLE(?label0) AS ?label) WHERE {
+SELECT ?term ?statistics (SAMPLE(?kind0) AS ?kind) (SAMPLE(?label0) AS ?label) WHERE {
   {
     VALUES (?type ?kind0) {
       (owl:Class "class") (owl:ObjectProperty "property") (owl:DatatypeProperty "property")
@@ -31,7 +31,7 @@ SELECT ?term (SAMPLE(?kind0) AS ?kind) (SAMPLE(?label0) AS ?label) WHERE {
     FILTER(STRSTARTS(STR(?term), STR(rkg:)))
   } UNION {
     GRAPH ?g { ?term rdfs:label ?any }
-    FILTER(STRSTARTS(STR(?term), STR(rkr:)) && !STRSTARTS(STR(?g), STATS_BASE))
+    FILTER(STRSTARTS(STR(?term), STR(rkr:)) && !STRSTARTS(STR(?g), STR(?statistics)))
     BIND("thing" AS ?kind0)
   }
   OPTIONAL {
@@ -39,9 +39,9 @@ SELECT ?term (SAMPLE(?kind0) AS ?kind) (SAMPLE(?label0) AS ?label) WHERE {
     FILTER(LANGMATCHES(LANG(?label0), "en") || LANG(?label0) = "")
   }
 }
-GROUP BY ?term
+GROUP BY ?term ?statistics
 ORDER BY ?term
-""".replace("STATS_BASE", f'"{STATS_BASE}"')
+"""
 
 
 def vocabulary(kg: KnowledgeGraph) -> dict[str, Any]:
@@ -52,7 +52,7 @@ def vocabulary(kg: KnowledgeGraph) -> dict[str, Any]:
     """
     namespaces = {str(RKG): "rkg:", str(RKR): "rkr:"}
     terms = []
-    for row in kg.query(_TERMS):
+    for row in kg.query(_TERMS, STATISTICS_BINDING):
         iri = str(row["term"])
         ns, prefix = next((ns, p) for ns, p in namespaces.items() if iri.startswith(ns))
         name = prefix + iri[len(ns) :]

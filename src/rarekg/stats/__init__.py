@@ -10,10 +10,19 @@ streams them into the store. docs/statistics.md says what each graph holds.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from rdflib import URIRef
+
 from rarekg.namespaces import GRAPH_BASE
 
 #: Where every statistics graph's IRI starts.
 STATS_BASE = GRAPH_BASE + "stats/"
+#: Binds ``?statistics`` in the queries that leave the statistics graphs out (the
+#: explorer's facts, an entity page's statements, the editor's vocabulary): they keep a
+#: graph ``?g`` only if ``!STRSTARTS(STR(?g), STR(?statistics))``.
+STATISTICS_BINDING: Mapping[str, URIRef] = MappingProxyType({"statistics": URIRef(STATS_BASE)})
 #: The statistics graphs, by dataset.
 BACI_GRAPH = STATS_BASE + "baci"
 WMD_GRAPH = STATS_BASE + "wmd"
@@ -24,6 +33,7 @@ STATS_GRAPHS = (BACI_GRAPH, WMD_GRAPH, WGI_GRAPH, TERRITORIES_GRAPH)
 
 __all__ = [
     "BACI_GRAPH",
+    "STATISTICS_BINDING",
     "STATS_BASE",
     "STATS_GRAPHS",
     "TERRITORIES_GRAPH",

@@ -15,13 +15,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from rdflib import URIRef
 
 from rarekg.kg import KnowledgeGraph
 from rarekg.names import local_name
 from rarekg.namespaces import INFERRED_GRAPH, PREFIXES, RKG, page_path
 from rarekg.queries import read_query
-from rarekg.stats import STATS_BASE
+from rarekg.stats import STATISTICS_BINDING
 
 _RDF_TYPE = PREFIXES["rdf"] + "type"
 _LABEL = PREFIXES["rdfs"] + "label"
@@ -58,9 +57,7 @@ class Facts:
         self.needed_by: dict[str, set[str]] = defaultdict(set)
         self.types: dict[str, set[str]] = defaultdict(set)
         query = read_query(kg.artefacts.queries_dir / "projections" / "facts.rq")
-        rows = kg.run(
-            query.text, {"inferredGraph": INFERRED_GRAPH, "statistics": URIRef(STATS_BASE)}
-        )
+        rows = kg.run(query.text, {"inferredGraph": INFERRED_GRAPH, **STATISTICS_BINDING})
         assert isinstance(rows, ox.QuerySolutions)
         depends_on, types = str(RKG.dependsOn), _RDF_TYPE
         for row in rows:

@@ -53,19 +53,31 @@ export function listControls(section, caption, controls) {
   section.replaceChildren(heading, lists[0], between, lists[1]);
 }
 
+/** The years of figures the map and the flows offer. */
+const YEARS = ["2020", "2021", "2022", "2023", "2024", "2025"];
+
+/** Fill the year box: "the day's" first (no year chosen), then each year offered. */
+export function fillYears(select) {
+  select.add(new Option("the day's", ""));
+  for (const year of YEARS) select.add(new Option(year, year));
+}
+
 /**
- * The year of figures a day stands for: the chosen one, else the day's year, or the latest
- * of `years` before it (the earliest, for a day before them all). Returns
- * {year, note}; the note says how the year follows from the day when it is not chosen.
+ * The control's day and the year of figures it stands for: the chosen one, else the day's
+ * year, or the latest offered before it (the earliest, for a day before them all). The
+ * year box's first option and `note` say which year is drawn and why.
  */
-export function yearOf(chosen, day, years) {
-  if (chosen) return { year: chosen, note: `Year ${chosen} as chosen; the day (${day}) moves the controls only.` };
+export function dayAndYear(time, chosen, select, note) {
+  const day = time.clock.value();
   const wanted = day.slice(0, 4);
-  const before = years.filter((y) => y <= wanted);
-  const year = before.length ? before[before.length - 1] : years[0];
-  const note = year === wanted
-    ? `Year ${year}, the day's (${day}).`
-    : `The day (${day}) is in ${wanted}; this view has the years ${years[0]} to ${years[years.length - 1]}, ` +
-      `so ${year} is drawn.`;
-  return { year, note };
+  const before = YEARS.filter((y) => y <= wanted);
+  const year = chosen || (before.length ? before[before.length - 1] : YEARS[0]);
+  select.options[0].textContent = `the day's (${year})`;
+  note.textContent = chosen
+    ? `Year ${chosen} as chosen; the day (${day}) moves the controls only.`
+    : year === wanted
+      ? `Year ${year}, the day's (${day}).`
+      : `The day (${day}) is in ${wanted}; this view has the years ${YEARS[0]} to ` +
+        `${YEARS[YEARS.length - 1]}, so ${year} is drawn.`;
+  return { day, year };
 }
