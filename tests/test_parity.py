@@ -198,31 +198,8 @@ def _same(expected: Any, got: Any, where: str) -> None:
         assert expected == got, where
 
 
-_NOT_EXISTS_PATH = (
-    "Virtuoso 7.2, freshly loaded, evaluates a property path (rdfs:subClassOf+) inside "
-    "FILTER NOT EXISTS wrongly, with or without a dataset: the most specific type test "
-    "keeps the supertypes (the same store answers right once Virtuoso is restarted)"
-)
-#: Library queries Virtuoso answers wrongly, each with the Virtuoso defect seen.
-VIRTUOSO_WRONG = {
-    "company-facilities": _NOT_EXISTS_PATH,
-    "find-entity": _NOT_EXISTS_PATH,
-    "policy-timeline": _NOT_EXISTS_PATH,
-    "dependency-chains": "Virtuoso 7.2 loses rows of chained zero-or-more paths "
-    "(directlyDependsOn*) whenever a dataset is given (default-graph-uri); right with "
-    "none (--dataset union)",
-}
-
-
-def _cases() -> Iterator[Any]:
-    for query in LIBRARY:
-        for engine in ENGINES:
-            wrong = VIRTUOSO_WRONG.get(query.name) if engine == "virtuoso" else None
-            marks = [pytest.mark.xfail(reason=wrong, strict=True)] if wrong else []
-            yield pytest.param(query, engine, marks=marks, id=f"{query.name}-{engine}")
-
-
-@pytest.mark.parametrize(("query", "engine"), list(_cases()))
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("query", LIBRARY, ids=lambda query: query.name)
 def test_library_query_answers_alike(
     endpoints: dict[str, str], query: LibraryQuery, engine: str
 ) -> None:
@@ -274,27 +251,8 @@ ANALYSES = {
 }
 
 
-#: Analyses whose answer on an engine is known to differ, and why (strict: a fix shows).
-ANALYSIS_WRONG = {
-    ("chokepoints", "virtuoso"): (
-        "Virtuoso 7.2 drops the rows of a zero-or-more path joined on both ends "
-        "(edges.rq: ?property rdfs:subPropertyOf* ?family, ?property then met through "
-        "owl:inverseOf), so relations stated only with an inverse (rkg:operatedBy: three "
-        "facilities since the 2026-12-01 knowledge merge) are lost and betweenness shifts; "
-        "rewritings tried either lose the same rows or stop its compiler (SQ156)"
-    ),
-}
-
-
-def _analysis_cases() -> Iterator[Any]:
-    for analysis in sorted(ANALYSES):
-        for engine in ENGINES:
-            wrong = ANALYSIS_WRONG.get((analysis, engine))
-            marks = [pytest.mark.xfail(reason=wrong, strict=True)] if wrong else []
-            yield pytest.param(analysis, engine, marks=marks, id=f"{analysis}-{engine}")
-
-
-@pytest.mark.parametrize(("analysis", "engine"), list(_analysis_cases()))
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("analysis", sorted(ANALYSES))
 def test_analysis_answers_alike(endpoints: dict[str, str], analysis: str, engine: str) -> None:
     answers = []
     for base in (endpoints["embedded"], endpoints[engine]):

@@ -49,6 +49,16 @@ def test_inverses_and_superclasses_are_inferred(fixture_kg: KnowledgeGraph) -> N
     assert inferred(fixture_kg, "rkr:Control a rkg:Policy")
 
 
+def test_most_specific_types_leave_out_superclasses(fixture_kg: KnowledgeGraph) -> None:
+    def kinds(node: str) -> set[str]:
+        rows = fixture_kg.query(f"SELECT ?type WHERE {{ {node} rkg:mostSpecificType ?type }}")
+        return {r["type"].split("#")[-1] for r in rows}
+
+    assert kinds("rkr:Control") == {"ExportControl"}
+    assert "ChemicalElement" not in kinds("rkr:Dysprosium")
+    assert "RareEarthElement" in kinds("rkr:Dysprosium")
+
+
 def test_observations_are_not_given_to_hermit(fixture_kg: KnowledgeGraph) -> None:
     assert not inferred(fixture_kg, "rkr:obs-mine-CN-2024 a ?class")
 

@@ -10,7 +10,7 @@ relations it holds is data, not code:
   class: element, material, ..., policy) and ``label``.
 * **Edges** are the asserted relations of the families of :data:`FAMILIES`: a family is a
   property of the ontology with its sub-properties (``rdfs:subPropertyOf*``) and their
-  inverses (``queries/projections/edges.rq``), so a new dependency kind, declared a
+  inverses (``queries/projections/family-properties.rq``), so a new dependency kind, declared a
   sub-property of ``rkg:directlyDependsOn``, is a dependency everywhere with no code
   change. An edge is keyed by its ``kind`` (the property's local name) and carries
   ``family`` and ``sources``; share and production observations add ``stage``, ``year``,
@@ -394,10 +394,7 @@ def project(kg: KnowledgeGraph, run: Run | None = None) -> Projection:
         if "RareEarthElement" in held:
             graph.nodes[node]["rare_earth"] = True
     for family in FAMILIES:
-        family_iri = {"family": str(RKG[family.property])}
-        rows = select(kg, "edges", asserted=True, bindings=family_iri, run=run)
-        edges = _grouped(rows, ("subject", "property", "object"))
-        for (subject, prop, obj), sources in sorted(edges.items()):
+        for (subject, prop, obj), sources in sorted(_relations(kg, family, run).items()):
             if subject in graph and obj in graph:
                 kind = local_name(prop)
                 if not graph.has_edge(subject, obj, kind):
@@ -451,6 +448,37 @@ def project(kg: KnowledgeGraph, run: Run | None = None) -> Projection:
         dataset_horizon(kg, run),
         _strengths(select(kg, "dependency-strengths", run=run)),
     )
+
+
+def _relations(
+    kg: KnowledgeGraph, family: Family, run: Run | None
+) -> dict[tuple[str, str, str], set[str]]:
+    """The asserted relations of ``family``: ``(subject, property, object)`` to sources.
+
+    A relation stated with an inverse of a member property is turned round and named
+    after the member. The family's properties are read first, then each property's
+    relations on their own (``queries/projections/family-properties.rq`` says why).
+    """
+    relations: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+
+    def add(prop: str, stated_with: str, turned: bool) -> None:
+        rows = select(kg, "edges", asserted=True, bindings={"property": stated_with}, run=run)
+        for (subject, obj), sources in _grouped(rows, ("subject", "object")).items():
+            relations[(obj, prop, subject) if turned else (subject, prop, obj)] |= sources
+
+    members = select(
+        kg,
+        "family-properties",
+        asserted=True,
+        bindings={"family": str(RKG[family.property])},
+        run=run,
+    )
+    for prop in sorted({row["property"] for row in members}):
+        add(prop, prop, turned=False)
+    for row in members:
+        if "inverse" in row:
+            add(row["property"], row["inverse"], turned=True)
+    return relations
 
 
 def _strengths(rows: list[dict[str, Any]]) -> dict[tuple[str, str], Strength]:
