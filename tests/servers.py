@@ -83,29 +83,38 @@ def running(
 
 @contextmanager
 def rarekg_server(
-    *args: str, root: Path | None = None
+    *args: str, root: Path | None = None, analyses: str = "ready"
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """``rarekg serve`` on a free loopback port; yields its URL and its process."""
+    """``rarekg serve`` on a free loopback port, once its analyses are ``analyses``.
+
+    Yields its URL and its process.
+    """
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     data = ["--root", str(root)] if root else []
     command = [str(VENV_BIN / "rarekg"), *data, "serve", "--port", str(port), *args]
     with running(command, base + "/healthz") as process:
-        at_rest(lambda: httpx.get(base + "/healthz", timeout=30).json())
+        at_rest(lambda: httpx.get(base + "/healthz", timeout=30).json(), analyses=analyses)
         yield base, process
 
 
-def at_rest(health: Callable[[], Any], seconds: float = 180) -> None:
-    """Wait until ``/healthz`` (read by ``health``) says the analyses have warmed up.
+def at_rest(health: Callable[[], Any], seconds: float = 180, analyses: str = "ready") -> None:
+    """Wait until ``/healthz`` (read by ``health``) says the analyses are past warming up.
 
     The analysis worker warms up after the endpoint is up, and an analysis asked
     meanwhile may get 503 past the time limit: tests start from a server at rest.
+
+    Raises:
+        RuntimeError: the analyses ended otherwise than ``analyses`` says (``ready``, or
+            ``failed``: the worker died warming up), or still warm up after ``seconds``.
     """
     deadline = time.monotonic() + seconds
-    while health().get("analyses") != "ready":
+    while (readiness := health().get("analyses")) == "warming":
         if time.monotonic() > deadline:
             raise RuntimeError(f"the analyses did not warm up within {seconds} s")
         time.sleep(0.2)
+    if readiness != analyses:
+        raise RuntimeError(f"the analyses are {readiness}, not {analyses}: see the server's stderr")
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from rarekg.server.app import create_app
 from rarekg.server.cache import AnswerCache, digest
 from rarekg.server.execute import Answer
 from rarekg.settings import Settings
+from servers import free_port
 
 DIRECT = {"Content-Type": "application/sparql-query"}
 
@@ -85,3 +86,15 @@ def test_the_answer_cache_stays_within_its_bytes() -> None:
     assert 0 < cache.size <= 64 * 1024
     assert cache.get(digest(b"999")) is not None, "the most recent answer is kept"
     assert cache.get(digest(b"0")) is None, "the oldest went first"
+
+
+def test_health_says_when_the_analyses_failed_to_warm_up(fixture_kg: KnowledgeGraph) -> None:
+    # Nothing listens on the port: the analysis worker cannot read its projection.
+    store = f"http://127.0.0.1:{free_port()}/sparql"
+    settings = Settings(allowed_hosts=("testserver",), store=store)
+    with TestClient(create_app(fixture_kg, settings)) as fresh:
+        said = [fresh.get("/healthz").json()]
+        while said[-1]["analyses"] == "warming" and len(said) < 600:
+            time.sleep(0.1)
+            said.append(fresh.get("/healthz").json())
+        assert said[-1] == {"status": "ok", "analyses": "failed"}

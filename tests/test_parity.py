@@ -8,7 +8,9 @@ Graph Store endpoint, queried with the default ``--dataset graphs``. Each librar
 query, with its example parameters, is then asked of ``rarekg serve`` over each
 engine, and the answers are compared as multisets of rows (graphs as isomorphic
 graphs); so are the analyses (``/api/chains``, ``/api/chokepoints``,
-``/api/simulate``), whose projection is read through the remote store.
+``/api/simulate``, and ``/api/timeline`` for the map and flows pages), whose projection
+is read through the remote store, and the explorer's pages (``/graph`` and the entity
+pages), byte for byte.
 """
 
 from __future__ import annotations
@@ -248,6 +250,7 @@ ANALYSES = {
     "chains": {"from": "Dy", "to": "wind energy"},
     "chokepoints": {"top": "10", "on": "2025-12-01"},
     "simulate": {"restrict": "CN", "on": "2025-12-01"},
+    "timeline": {},
 }
 
 
@@ -260,3 +263,24 @@ def test_analysis_answers_alike(endpoints: dict[str, str], analysis: str, engine
         assert response.status_code == 200, f"{analysis} on {engine}: {response.text}"
         answers.append(response.json())
     assert answers[0] == answers[1]
+
+
+#: Explorer pages, read through the store like the analyses: each with its parameters.
+PAGES = {
+    "/graph": {"focus": "Dy", "depth": "2", "on": "2025-12-01"},
+    "/resource/Dysprosium": {"on": "2025-12-01"},
+    "/resource/MOFCOM-GAC-2025-18": {"on": "2025-06-01"},
+}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_explorer_pages_alike(endpoints: dict[str, str], page: str, engine: str) -> None:
+    bodies = []
+    for base in (endpoints["embedded"], endpoints[engine]):
+        response = httpx.get(
+            base + page, params=PAGES[page], headers={"accept": "text/html"}, timeout=60
+        )
+        assert response.status_code == 200, f"{page} on {engine}: {response.text[:300]}"
+        bodies.append(response.text)
+    assert bodies[0] == bodies[1], f"{page} differs on {engine}"

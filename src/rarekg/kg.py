@@ -76,6 +76,11 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"unsupported term {term!r}")
 
 
+#: Runs a SELECT query's text, with variables bound, over a default graph (IRIs; ``None``
+#: for the union) and returns its solutions: a remote store's, where the views read one.
+Run = Callable[[str, Mapping[str, Node], Sequence[str] | None], ox.QuerySolutions]
+
+
 def run_query(
     store: ox.Store,
     text: str,
@@ -197,6 +202,30 @@ class KnowledgeGraph:
             QueryError: the text is not valid SPARQL or evaluation failed.
         """
         return run_query(self.store, text, bindings, default_graph, named_graphs)
+
+    def solutions(
+        self,
+        text: str,
+        bindings: Mapping[str, Node] | None = None,
+        *,
+        default_graph: Sequence[str] | None = None,
+        run: Run | None = None,
+    ) -> ox.QuerySolutions:
+        """A SELECT query's solutions, from ``run`` (a remote store's) when given.
+
+        The one place the views (the projection, the explorer's panel, the user's nodes)
+        choose between this graph's own store and the store ``rarekg serve --store`` reads.
+
+        Raises:
+            TypeError: the query is not a SELECT.
+        """
+        if run is None:
+            results = self.run(text, bindings, default_graph=default_graph)
+        else:
+            results = run(text, bindings or {}, default_graph)
+        if not isinstance(results, ox.QuerySolutions):
+            raise TypeError(f"expected a SELECT query: {text[:60]!r}")
+        return results
 
     def query(self, text: str, bindings: Mapping[str, Node] | None = None) -> list[Row]:
         """Run a SELECT query and return its rows as dicts of rdflib terms.

@@ -16,6 +16,7 @@ References:
 from __future__ import annotations
 
 import asyncio
+import re
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,6 +30,10 @@ from rarekg.namespaces import sparql_prologue
 from rarekg.sparql_text import declares_dataset, where_position
 
 _JSON_RESULTS = "application/sparql-results+json"
+
+#: A blank node as Virtuoso writes it in SPARQL JSON results (``nodeID://b10006``), which
+#: is no blank node label the format allows: pyoxigraph refuses the whole answer.
+_VIRTUOSO_BLANK = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
 
 
 class RemoteStoreError(Exception):
@@ -211,6 +216,16 @@ class RemoteStore:
         return RemoteAnswer(response.status_code, bytes(body.body), media.split(";")[0])
 
 
+def plain_blank_labels(body: bytes) -> bytes:
+    """SPARQL JSON results with Virtuoso's ``nodeID://`` blank node labels made plain.
+
+    Examples:
+        >>> plain_blank_labels(b'{"o": { "type": "bnode", "value": "nodeID://b106" }}')
+        b'{"o": { "type": "bnode", "value": "b106" }}'
+    """
+    return _VIRTUOSO_BLANK.sub(rb"\1", body)
+
+
 def select_through(
     store: RemoteStore, timeout: float
 ) -> Callable[[str, Mapping[str, Node], Sequence[str] | None], ox.QuerySolutions]:
@@ -249,7 +264,8 @@ def select_through(
         if got.status != 200:
             raise RemoteStoreError(f"{store.url} answered {got.status}: {excerpt(got.body)}")
         try:
-            results = ox.parse_query_results(got.body, format=ox.QueryResultsFormat.JSON)
+            body = plain_blank_labels(got.body)
+            results = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
         except (SyntaxError, ValueError) as error:
             raise RemoteStoreError(f"{store.url} sent malformed results: {error}") from error
         if not isinstance(results, ox.QuerySolutions):

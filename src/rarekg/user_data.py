@@ -29,7 +29,7 @@ from rarekg.paths import cache_dir, write_atomically
 from rarekg.store import LoadError, SourceFile
 
 if TYPE_CHECKING:
-    from rarekg.kg import KnowledgeGraph
+    from rarekg.kg import KnowledgeGraph, Run
 
 #: The environment variable naming the user's data folder, for every command alike.
 DATA_ENV = "RAREKG_DATA"
@@ -134,15 +134,15 @@ def _converted(
     return target
 
 
-def user_nodes(kg: KnowledgeGraph) -> dict[str, str]:
+def user_nodes(kg: KnowledgeGraph, run: Run | None = None) -> dict[str, str]:
     """Each node a user graph describes (gives a type) -> the name of that graph (``user/NAME``).
 
-    For the explorer, which marks these nodes as the user's. Build it once per graph with
-    ``kg.cached(user_nodes)``.
+    For the explorer, which marks these nodes as the user's; read through ``run`` (a
+    remote store's) when given.
     """
     text = f"""SELECT ?node (MIN(STR(?g)) AS ?graph) WHERE {{
       GRAPH ?g {{ ?node a ?type }}
       FILTER (STRSTARTS(STR(?g), "{USER_GRAPH_BASE}"))
     }} GROUP BY ?node"""
-    found = kg.query(text)
-    return {str(r["node"]): str(r["graph"]).removeprefix(GRAPH_BASE) for r in found}
+    found = kg.solutions(text, run=run)
+    return {r["node"].value: r["graph"].value.removeprefix(GRAPH_BASE) for r in found}

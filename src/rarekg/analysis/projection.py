@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from rarekg.analysis.results import Node
-from rarekg.kg import KnowledgeGraph
+from rarekg.kg import KnowledgeGraph, Run
 from rarekg.names import ResolveError, Resolver, local_name
 from rarekg.namespaces import RKG
 from rarekg.queries import read_query
@@ -301,11 +301,6 @@ def _value(term: Any) -> Any:
     return str(term)
 
 
-#: Runs a SELECT query's text, with variables bound, over a default graph (IRIs; ``None``
-#: for the union) and returns its solutions: a remote store's, where the analyses read one.
-Run = Callable[[str, Mapping[str, URIRef], Sequence[str] | None], ox.QuerySolutions]
-
-
 def select(
     kg: KnowledgeGraph,
     name: str,
@@ -327,11 +322,7 @@ def select(
     query = read_query(_projections_dir(kg) / f"{name}.rq")
     default = [str(s.graph) for s in kg.sources] if asserted else None
     bound = {k: URIRef(v) for k, v in (bindings or {}).items()}
-    if run is None:
-        results = kg.run(query.text, bound, default_graph=default)
-    else:
-        results = run(query.text, bound, default)
-    assert isinstance(results, ox.QuerySolutions)
+    results = kg.solutions(query.text, bound, default_graph=default, run=run)
     names = [v.value for v in results.variables]
     rows = []
     for solution in results:

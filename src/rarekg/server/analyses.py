@@ -28,12 +28,11 @@ from rarekg.analysis.chains import DEFAULT_LIMIT, DEFAULT_MAX_LENGTH, LIMIT_BOUN
 from rarekg.analysis.chokepoint_methods import DEFAULT_WEIGHTING, WEIGHTINGS
 from rarekg.analysis.chokepoints import DEFAULT_TOP, TOP_BOUND
 from rarekg.analysis.criticality import METHODS, Statistics, read_statistics
-from rarekg.analysis.projection import Run
 from rarekg.analysis.reports import YEARS
-from rarekg.kg import KnowledgeGraph
+from rarekg.kg import KnowledgeGraph, Run
 from rarekg.server.execute import JSON_TYPE, Answer
 from rarekg.server.params import ParameterError, date, text, whole_number
-from rarekg.viz import FocusNotFound, explore, explorer_page
+from rarekg.viz import Explorer, FocusNotFound, explore, explorer_page
 from rarekg.viz.controls import controls_in_time
 from rarekg.viz.entity import entity_view
 from rarekg.viz.network import DEFAULT_DEPTH, MAX_DEPTH
@@ -61,8 +60,8 @@ def _params_only(call: Callable[[Mapping[str, str]], Answer]) -> Callable[[Analy
 class Analyses:
     """Answers analysis jobs for one knowledge graph; its projection is built on first use.
 
-    With ``run`` (a remote store's, under ``--store``) the analyses read their
-    projection through it; the explorer pages still read ``kg``.
+    With ``run`` (a remote store's, under ``--store``) the analyses and the explorer's
+    pages read the graph through it.
     """
 
     def __init__(self, kg: KnowledgeGraph, run: Run | None = None) -> None:
@@ -81,7 +80,15 @@ class Analyses:
 
     def warm(self) -> None:
         """Build the projection and the explorer's view now, before the first request."""
-        self.kg.cached(explore)
+        self.kg.cached(self._explore)
+
+    @property
+    def explorer(self) -> Explorer:
+        """The explorer's drawing of :attr:`projection`, built once per graph."""
+        return self.kg.cached(self._explore)
+
+    def _explore(self, kg: KnowledgeGraph) -> Explorer:
+        return explore(kg, run=self.run, projection=self.projection)
 
     @property
     def projection(self) -> Projection:
@@ -159,17 +166,17 @@ class Analyses:
         focus = text(params, "focus")
         depth = whole_number(params, "depth", DEFAULT_DEPTH, 1, MAX_DEPTH)
         on = date(params, DATE_PARAMETER)
-        page = explorer_page(self.kg.cached(explore), focus=focus, depth=depth, on=on)
+        page = explorer_page(self.explorer, focus=focus, depth=depth, on=on)
         return Answer(200, page.encode(), _HTML)
 
     def _timeline(self, params: Mapping[str, str]) -> Answer:
         """The time control's data and the controls, for the map and flows pages."""
-        view = controls_in_time(self.kg.cached(explore))
+        view = controls_in_time(self.explorer)
         return Answer(200, json.dumps(view).encode(), JSON_TYPE)
 
     def _entity(self, params: Mapping[str, str]) -> Answer:
         """An entity page's sections (:func:`rarekg.viz.entity.entity_view`) as JSON."""
         iri = text(params, "iri", required=True) or ""
         on = date(params, DATE_PARAMETER) or dt.date.today()
-        view = entity_view(self.kg, iri, on)
+        view = entity_view(self.explorer, self.projection, iri, on)
         return Answer(200, json.dumps(view).encode(), JSON_TYPE)

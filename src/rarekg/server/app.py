@@ -151,7 +151,7 @@ def create_app(kg: KnowledgeGraph, settings: Settings | None = None) -> ASGIApp:
 
     routes: list[BaseRoute] = [
         Route("/sparql", sparql, methods=["GET", "POST"], name="sparql"),
-        *pages.routes(analyses.started),
+        *pages.routes(analyses.readiness),
         *api.routes(kg, run, compute, settings),
         *explorer.routes(kg, compute),
         *resource.routes(kg, answer, compute),

@@ -39,27 +39,28 @@ async def exposure(request: Request) -> Response:
     return FileResponse(STATIC / "exposure.html", media_type="text/html")
 
 
-def healthz(warm: Callable[[], bool]) -> Callable[[Request], Awaitable[Response]]:
-    """Liveness, and whether the analyses have warmed up (``warm``).
+def healthz(readiness: Callable[[], str]) -> Callable[[Request], Awaitable[Response]]:
+    """Liveness, and whether the analyses have warmed up (``readiness``).
 
     The endpoint answers queries as soon as it is up; the analysis worker builds its
     projection and the explorer's view meanwhile, and an analysis asked before then
-    waits for it. ``"analyses": "ready"`` says that wait is over.
+    waits for it. ``"analyses": "ready"`` says that wait is over, ``"failed"`` that the
+    worker died getting ready (the server's stderr says why).
     """
 
     async def answer(request: Request) -> Response:
-        return JSONResponse({"status": "ok", "analyses": "ready" if warm() else "warming"})
+        return JSONResponse({"status": "ok", "analyses": readiness()})
 
     return answer
 
 
-def routes(warm: Callable[[], bool]) -> list[BaseRoute]:
+def routes(readiness: Callable[[], str]) -> list[BaseRoute]:
     """``/``, ``/map``, ``/flows``, ``/exposure``, ``/healthz`` and the assets under ``/static``."""
     return [
         Route("/", bundled_page("index.html", "editor"), methods=["GET"]),
         Route("/map", bundled_page("map.html", "map"), methods=["GET"]),
         Route("/flows", bundled_page("flows.html", "flows"), methods=["GET"]),
         Route("/exposure", exposure, methods=["GET"]),
-        Route("/healthz", healthz(warm), methods=["GET"]),
+        Route("/healthz", healthz(readiness), methods=["GET"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]

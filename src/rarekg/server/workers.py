@@ -36,11 +36,13 @@ from rarekg.server.execute import Answer, QueryJob, Reshape, answer, reshape
 from rarekg.settings import Settings, format_size
 
 if TYPE_CHECKING:
-    from rarekg.analysis.projection import Run
+    from rarekg.kg import Run
 
 log = logging.getLogger(__name__)
 
 _READY = "ready"
+#: A pool's readiness (:meth:`WorkerPool.readiness`), as ``/healthz`` says it.
+WARMING, READY, FAILED = "warming", _READY, "failed"
 QUERY, ANALYSIS = "query", "analysis"
 _ANALYSIS_NICENESS = 10
 _LENGTH = struct.Struct("!Q")
@@ -316,18 +318,31 @@ class WorkerPool:
         self._workers: set[_Worker] = set()
         self._spawning: set[asyncio.Task[None]] = set()
         self._stopping: set[asyncio.Task[None]] = set()
-        self._started = False
+        self._readiness = WARMING
 
     async def start(self) -> None:
-        """Start every worker; return when all are ready."""
+        """Start every worker; return when all are ready.
+
+        Raises:
+            EOFError: a worker died getting ready (an analysis worker whose remote
+                store cannot be read, say); :meth:`readiness` then says ``failed``.
+        """
         if self.role == ANALYSIS:
             assert self.kg is not None, "analysis workers need the knowledge graph"
-        await asyncio.gather(*(self._spawn() for _ in range(self.size)))
-        self._started = True
+        try:
+            await asyncio.gather(*(self._spawn() for _ in range(self.size)))
+        except EOFError:
+            self._readiness = FAILED
+            raise
+        self._readiness = READY
 
-    def started(self) -> bool:
-        """Whether every worker has been ready once (an analysis worker: warmed up)."""
-        return self._started
+    def readiness(self) -> str:
+        """How far the pool is: ``warming``, ``ready`` or ``failed``.
+
+        ``ready`` once every worker has been ready (an analysis worker: warmed up),
+        ``failed`` when one died getting ready (its error is on the server's stderr).
+        """
+        return self._readiness
 
     async def _spawn(self) -> None:
         worker = await _Worker.start(

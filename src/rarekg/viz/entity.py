@@ -15,39 +15,41 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from rarekg.analysis import project
 from rarekg.analysis.asof import status_on
 from rarekg.analysis.chains import find_chains
 from rarekg.analysis.projection import POLICY, Projection
-from rarekg.kg import KnowledgeGraph
 from rarekg.namespaces import page_path
 from rarekg.viz.timeline import past_horizon, time_data
-from rarekg.viz.view import explore
+from rarekg.viz.view import Explorer
 
 #: Longest chain looked for from a thing to an industry, in relations.
 CHAIN_LENGTH = 8
 
 
-def entity_view(kg: KnowledgeGraph, iri: str, on: dt.date) -> dict[str, Any]:
+def entity_view(
+    explorer: Explorer, projection: Projection, iri: str, on: dt.date
+) -> dict[str, Any]:
     """The entity page's sections for ``iri`` on the day ``on`` (JSON-ready).
 
+    ``explorer`` is the drawing of ``projection`` (:func:`rarekg.viz.view.explore`).
     Things the explorer does not draw (a source, an observation) get only the day and
     the horizon.
 
     Examples:
         >>> import rarekg
+        >>> from rarekg.analysis import project
+        >>> from rarekg.viz.view import explore
         >>> kg = rarekg.load()
+        >>> drawn, projection = kg.cached(explore), kg.cached(project)
         >>> dy = "https://w3id.org/rarekg/resource/Dysprosium"
-        >>> early = entity_view(kg, dy, dt.date(2025, 3, 1))
+        >>> early = entity_view(drawn, projection, dy, dt.date(2025, 3, 1))
         >>> ann18 = "https://w3id.org/rarekg/resource/MOFCOM-GAC-2025-18"
         >>> [c["status"] for c in early["controls"] if c["id"] == ann18]
         ['not yet in force']
-        >>> later = entity_view(kg, dy, dt.date(2025, 6, 1))
+        >>> later = entity_view(drawn, projection, dy, dt.date(2025, 6, 1))
         >>> [c["status"] for c in later["controls"] if c["id"] == ann18]
         ['in force']
     """
-    projection = kg.cached(project)
-    explorer = kg.cached(explore)
     found: dict[str, Any] = {
         "on": on.isoformat(),
         "horizon": projection.horizon.isoformat() if projection.horizon else None,

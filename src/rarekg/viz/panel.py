@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
-from rarekg.kg import KnowledgeGraph
+from rarekg.kg import KnowledgeGraph, Run
 from rarekg.names import local_name
 from rarekg.namespaces import INFERRED_GRAPH, PREFIXES, RKG, page_path
 from rarekg.queries import read_query
@@ -49,7 +49,7 @@ def words(name: str) -> str:
 class Facts:
     """Indexes over the asserted graph, plus the inferred classes, dependsOn and starts."""
 
-    def __init__(self, kg: KnowledgeGraph) -> None:
+    def __init__(self, kg: KnowledgeGraph, run: Run | None = None) -> None:
         self.out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         self.into: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         self.literal: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -57,12 +57,12 @@ class Facts:
         self.needed_by: dict[str, set[str]] = defaultdict(set)
         self.types: dict[str, set[str]] = defaultdict(set)
         query = read_query(kg.artefacts.queries_dir / "projections" / "facts.rq")
-        rows = kg.run(query.text, {"inferredGraph": INFERRED_GRAPH, **STATISTICS_BINDING})
-        assert isinstance(rows, ox.QuerySolutions)
+        bindings = {"inferredGraph": INFERRED_GRAPH, **STATISTICS_BINDING}
+        rows = kg.solutions(query.text, bindings, run=run)
         depends_on, types = str(RKG.dependsOn), _RDF_TYPE
         for row in rows:
             s, p, o = row["s"].value, row["p"].value, row["o"]
-            inferred = row["inferred"].value == "true"
+            inferred = row["g"].value == str(INFERRED_GRAPH)
             if p == types:
                 self.types[s].add(o.value)
             if isinstance(o, ox.Literal):
@@ -73,6 +73,11 @@ class Facts:
             elif not inferred:
                 self.out[s][p].append(o.value)
                 self.into[o.value][p].append(s)
+        # Sorted once, so that every list reads alike whatever order a store sent rows in.
+        for index in (self.out, self.into, self.literal):
+            for values in index.values():
+                for listed in values.values():
+                    listed.sort()
 
     def label(self, iri: str) -> str:
         """The thing's label or title, else its local name in words."""

@@ -23,7 +23,7 @@ from rarekg.analysis import Projection, chokepoints_report, project
 from rarekg.analysis.criticality import panel_facts
 from rarekg.analysis.criticality.inputs import Statistics
 from rarekg.analysis.projection import POLICY
-from rarekg.kg import KnowledgeGraph
+from rarekg.kg import KnowledgeGraph, Run
 from rarekg.names import ResolveError, Resolver, local_name
 from rarekg.user_data import user_nodes
 from rarekg.viz.panel import Facts, details, produced_in, words
@@ -237,7 +237,13 @@ def chokepoint_scores(projection: Projection) -> dict[str, float]:
     return {entry.iri: entry.score for entry in ranked}
 
 
-def explore(kg: KnowledgeGraph, scores: Mapping[str, float] | None = None) -> Explorer:
+def explore(
+    kg: KnowledgeGraph,
+    scores: Mapping[str, float] | None = None,
+    *,
+    run: Run | None = None,
+    projection: Projection | None = None,
+) -> Explorer:
     """Draw the network projection, with the side panel's facts for every node.
 
     Build it once per graph with ``kg.cached(explore)``.
@@ -246,6 +252,10 @@ def explore(kg: KnowledgeGraph, scores: Mapping[str, float] | None = None) -> Ex
         kg: the loaded knowledge graph.
         scores: node IRI to chokepoint score, which sizes the nodes; by default
             :func:`chokepoint_scores`. Pass ``{}`` for uniform sizes.
+        run: reads the panel's facts and the user's nodes from a remote store
+            (``rarekg serve --store``) instead of ``kg``'s own.
+        projection: the network projection, read through ``run`` when that is given;
+            by default ``kg``'s own.
 
     Examples:
         >>> import rarekg
@@ -253,14 +263,15 @@ def explore(kg: KnowledgeGraph, scores: Mapping[str, float] | None = None) -> Ex
         >>> explorer.nodes[explorer.find("Dy")]["label"]
         'Dysprosium'
     """
-    projection = kg.cached(project)
+    if projection is None:
+        projection = kg.cached(project)
     names = projection.names()
-    facts = Facts(kg)
+    facts = Facts(kg, run)
     if scores is None:
         scores = chokepoint_scores(projection)
     explorer = Explorer(scored=bool(scores), resolver=names)
     top = max(scores.values(), default=0.0) if scores else 0.0
-    yours = kg.cached(user_nodes)
+    yours = user_nodes(kg, run)
     for iri in projection.graph:
         style = node_style(projection.classes.get(iri, frozenset()))
         if style is None:

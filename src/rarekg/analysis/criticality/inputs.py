@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from rarekg.analysis.projection import Run, select
-from rarekg.kg import KnowledgeGraph
+from rarekg.analysis.projection import select
+from rarekg.kg import KnowledgeGraph, Run
 from rarekg.namespaces import RKR
 
 #: QUDT units read as a quantity in tonnes, and as money in US dollars.
