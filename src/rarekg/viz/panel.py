@@ -1,16 +1,18 @@
 """The explorer's side panel: what the graph says about one thing, with its sources.
 
-This is the one part of the explorer that reads triples, through one query
-(``queries/projections/facts.rq``): the panel shows facts the network projection does
-not carry (literals, observations, source titles, the inferred dependencies). Every
-value it returns is plain text or an IRI, so the page can show it without markup.
+This is the one part of the explorer that reads triples, through two queries
+(``queries/projections/facts.rq`` and ``observations.rq``): the panel shows facts the
+network projection does not carry (literals, observations, source titles, the inferred
+dependencies). Every value it returns is plain text or an IRI, so the page can show it
+without markup.
 """
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -26,10 +28,21 @@ _RDF_TYPE = PREFIXES["rdf"] + "type"
 _LABEL = PREFIXES["rdfs"] + "label"
 _COMMENT = PREFIXES["rdfs"] + "comment"
 _SOURCE = PREFIXES["prov"] + "wasDerivedFrom"
-_OBSERVED = ("observedItem", "observedCountry", "observedCompany", "observedFacility",
-             "observedApplication", "exporter", "importer")  # fmt: skip
 _UNIT_SYMBOLS = {"TONNE": "t", "KiloGM": "kg", "GM": "g"}  # QUDT local names
 _HIDDEN_FACTS = {_LABEL, _COMMENT}
+
+#: The most observations of one kind the panel lists for a thing, the newest first: the
+#: curated graph's most observed thing (China) has 143 in all, while a data file of a
+#: million trade flows would fill the page, and the worker, with them.
+NEWEST_OBSERVATIONS = 200
+
+#: The columns of ``observations.rq`` that the panel keeps of an observation, as
+#: properties: literals, then IRIs.
+_OBSERVATION_LITERALS = {
+    name: str(RKG[name])
+    for name in ("value", "share", "basis", "year", "period", "endYear", "confidence")
+} | {"label": _LABEL}
+_OBSERVATION_LINKS = {"unit": str(RKG.unit), "source": _SOURCE}
 
 #: Where goods of an item come from: pairs (item, country) to the latest observation's
 #: amount in words and a number to rank producers by.
@@ -47,7 +60,12 @@ def words(name: str) -> str:
 
 
 class Facts:
-    """Indexes over the asserted graph, plus the inferred classes, dependsOn and starts."""
+    """Indexes over the asserted graph, plus the inferred classes, dependsOn and starts.
+
+    Observations are indexed only as the newest :data:`NEWEST_OBSERVATIONS` of each kind
+    for each thing they are about (:meth:`observations`); :attr:`cut` names the things
+    that have more.
+    """
 
     def __init__(self, kg: KnowledgeGraph, run: Run | None = None) -> None:
         self.out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -56,9 +74,21 @@ class Facts:
         self.depends: dict[str, set[str]] = defaultdict(set)
         self.needed_by: dict[str, set[str]] = defaultdict(set)
         self.types: dict[str, set[str]] = defaultdict(set)
-        query = read_query(kg.artefacts.queries_dir / "projections" / "facts.rq")
+        self.observed: dict[str, set[str]] = defaultdict(set)
+        self.cut: set[str] = set()
+        queries = kg.artefacts.queries_dir / "projections"
         bindings = {"inferredGraph": INFERRED_GRAPH, **STATISTICS_BINDING}
-        rows = kg.solutions(query.text, bindings, run=run)
+        facts = read_query(queries / "facts.rq")
+        self._index(kg.solutions(facts.text, bindings, run=run))
+        observations = read_query(queries / "observations.rq")
+        self._index_newest(kg.solutions(observations.text, bindings, run=run))
+        # Sorted once, so that every list reads alike whatever order a store sent rows in.
+        for index in (self.out, self.into, self.literal):
+            for values in index.values():
+                for listed in values.values():
+                    listed.sort()
+
+    def _index(self, rows: Iterable[ox.QuerySolution]) -> None:
         depends_on, types = str(RKG.dependsOn), _RDF_TYPE
         for row in rows:
             s, p, o = row["s"].value, row["p"].value, row["o"]
@@ -73,11 +103,56 @@ class Facts:
             elif not inferred:
                 self.out[s][p].append(o.value)
                 self.into[o.value][p].append(s)
-        # Sorted once, so that every list reads alike whatever order a store sent rows in.
-        for index in (self.out, self.into, self.literal):
-            for values in index.values():
-                for listed in values.values():
-                    listed.sort()
+
+    def _index_newest(self, rows: Iterable[ox.QuerySolution]) -> None:
+        """Index the newest observations of each kind of each thing, in bounded memory.
+
+        Each (thing, kind) keeps a heap of its newest observations by (when, IRI). An
+        observation's rows are held while some heap has it, and indexed at the end; it
+        is listed under the things whose heaps kept it.
+        """
+        newest: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+        members: dict[tuple[str, str], set[str]] = defaultdict(set)
+        held: dict[str, list[ox.QuerySolution]] = {}
+        holders: dict[str, int] = defaultdict(int)
+        for row in rows:
+            obs, key = row["obs"].value, (row["node"].value, row["kind"].value)
+            if obs not in members[key]:
+                when = next((row[c].value for c in ("year", "period", "endYear") if row[c]), "")
+                heap, entry = newest[key], (when, obs)
+                if len(heap) == NEWEST_OBSERVATIONS:
+                    self.cut.add(key[0])
+                    if entry < heap[0]:
+                        continue
+                    _, dropped = heapq.heappop(heap)
+                    members[key].discard(dropped)
+                    holders[dropped] -= 1
+                    if not holders[dropped]:
+                        del held[dropped], holders[dropped]
+                heapq.heappush(heap, entry)
+                members[key].add(obs)
+                holders[obs] += 1
+            held.setdefault(obs, []).append(row)
+        for obs, kept in held.items():
+            for row in kept:
+                self._index_observation(obs, row)
+                if obs in members[row["node"].value, row["kind"].value]:
+                    self.observed[row["node"].value].add(obs)
+
+    def _index_observation(self, obs: str, row: ox.QuerySolution) -> None:
+        """Index one row of ``observations.rq`` as the triples it stands for."""
+        self.types[obs].add(row["kind"].value)
+        for column, p in _OBSERVATION_LITERALS.items():
+            if row[column] is not None and row[column].value not in self.literal[obs][p]:
+                self.literal[obs][p].append(row[column].value)
+        links = {**_OBSERVATION_LINKS, "node": row["about"].value}
+        for column, p in links.items():
+            if row[column] is not None and row[column].value not in self.out[obs][p]:
+                self.out[obs][p].append(row[column].value)
+
+    def observations(self, iri: str) -> list[str]:
+        """The observations about the thing that the panel lists (see :class:`Facts`)."""
+        return sorted(self.observed.get(iri, ()))
 
     def label(self, iri: str) -> str:
         """The thing's label or title, else its local name in words."""
@@ -158,24 +233,23 @@ def details(
     relations = [
         {"p": facts.label(p), **_ref(facts, o, shown)}
         for p, objects in sorted(facts.out[s].items())
-        if p not in (_RDF_TYPE, _SOURCE) and not p.endswith(_OBSERVED)
+        if p not in (_RDF_TYPE, _SOURCE)
         for o in objects
         if o in shown or _LABEL in facts.literal[o]
     ]
     relations += [
         {"p": "← " + facts.label(p), **_ref(facts, o, shown)}
         for p, subjects in sorted(facts.into[s].items())
-        if p != str(RKG.controls) and not p.endswith(_OBSERVED)
+        if p != str(RKG.controls)
         for o in subjects
         if o in shown
     ]
     cited = set(facts.out[s].get(_SOURCE, []))
     observations = []
-    for p in _OBSERVED:
-        for obs in facts.subjects(s, p):
-            obs_sources = facts.out[obs].get(_SOURCE, [])
-            cited |= set(obs_sources)
-            observations.append(_observation(facts, obs, obs_sources))
+    for obs in facts.observations(s):
+        obs_sources = facts.out[obs].get(_SOURCE, [])
+        cited |= set(obs_sources)
+        observations.append(_observation(facts, obs, obs_sources))
     for src in cited:
         sources.setdefault(src, _source(facts, src))
     controls = [
@@ -215,6 +289,11 @@ def details(
         "relations": relations,
         "sources": sorted(cited & set(facts.out[s].get(_SOURCE, []))),
         "observations": sorted(observations, key=lambda o: o["when"], reverse=True),
+        "observationsNote": (
+            f"The newest {NEWEST_OBSERVATIONS} of each kind; the query library has them all."
+            if s in facts.cut
+            else ""
+        ),
         "controls": controls,
         "controlledInputs": controlled_inputs,
         "industries": industries,

@@ -146,6 +146,7 @@ var explorer = (function () {
       li.appendChild(el("span", " ", "meta"));
       sourceLinks(o.sources, li);
     });
+    if (d.observationsNote) panel.appendChild(el("p", d.observationsNote, "meta"));
     section(panel, "Relations", d.relations, function (r, li) {
       li.appendChild(el("span", r.p + ": ", "meta"));
       li.appendChild(nodeButton(r));
