@@ -236,11 +236,13 @@ def oxigraph_p50(location: str) -> float:
         return aggregate_p50(base + "/query")
 
 
-def serve_up(root: Path, env: dict[str, str]) -> tuple[float, float, float]:
+def serve_up(root: Path, env: dict[str, str]) -> tuple[float, float, float, str]:
     """Seconds from ``rarekg serve`` to ``/healthz``, RSS once warm (MiB), aggregate p50 (s).
 
     The RSS and the p50 are taken once the analysis worker is warm and the query
     workers have copied the store into memory (when it is small enough for them to).
+    The last value is the analyses' readiness: ``failed`` when the analysis worker died
+    warming up (its memory ceiling, say), and the RSS is then without it.
     """
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -262,10 +264,15 @@ def serve_up(root: Path, env: dict[str, str]) -> tuple[float, float, float]:
             except httpx.HTTPError:
                 time.sleep(0.05)
         up = time.perf_counter() - started
-        at_rest(lambda: httpx.get(base + "/healthz", timeout=30).json(), seconds=1800)
+        warmed = "ready"
+        try:
+            at_rest(lambda: httpx.get(base + "/healthz", timeout=30).json(), seconds=1800)
+        except RuntimeError as error:  # the analysis worker died warming up: say so
+            print(f"{root}: {error}", file=sys.stderr)
+            warmed = "failed"
         wait_at_rest(process.pid)  # the query workers' copies made, if they make one
         p50 = aggregate_p50(base + "/sparql")
-        return up, tree_rss(process.pid) / MIB, p50
+        return up, tree_rss(process.pid) / MIB, p50, warmed
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -278,13 +285,13 @@ def timed_command(args: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - started
 
 
-def measure(count: int) -> dict[str, float]:
+def measure(count: int) -> dict[str, float | str]:
     """Every figure for one size, in one temporary folder."""
     with tempfile.TemporaryDirectory(prefix="rarekg-bench-scale-") as folder:
         root = make_root(Path(folder), count)
         env = {**os.environ, "RAREKG_CACHE": str(Path(folder) / "cache")}
         env.pop("RAREKG_STORE_DIR", None)
-        figures: dict[str, float] = {"observations": count}
+        figures: dict[str, float | str] = {"observations": count}
         baseline = child(BULK_LOAD.format(root=str(root), target=f"{folder}/plain"), env)
         cold = child(BUILD.format(root=str(root)), env)
         figures |= {
@@ -302,12 +309,19 @@ def measure(count: int) -> dict[str, float]:
             "changed_ratio": changed["seconds"] / baseline["seconds"],
         }
         figures["respawn_s"] = child(RESPAWN.format(root=str(root)), env)["seconds"]
-        up, rss, p50 = serve_up(root, env)
+        up, rss, p50, warmed = serve_up(root, env)
         figures |= {"serve_up_s": up, "serve_rss_mib": rss, "aggregate_p50_s": p50}
+        figures["analyses"] = warmed
         figures["oxigraph_p50_s"] = oxigraph_p50(f"{folder}/plain")
         figures["aggregate_ratio"] = p50 / figures["oxigraph_p50_s"]
         figures["chokepoints_s"] = timed_command(["--root", str(root), "chokepoints"], env)
     return figures
+
+
+def _cell(column: str, value: float | str) -> str:
+    if isinstance(value, str):
+        return value
+    return f"{value:,.2f}" if column.endswith(("_s", "ratio")) else f"{value:,.0f}"
 
 
 def main() -> None:
@@ -319,16 +333,13 @@ def main() -> None:
         *("observations", "quads", "bulk_load_s", "cold_build_s", "cold_ratio"),
         *("changed_build_s", "changed_ratio", "build_peak_mib", "serve_up_s"),
         *("serve_rss_mib", "aggregate_p50_s", "oxigraph_p50_s", "aggregate_ratio"),
-        *("respawn_s", "chokepoints_s"),
+        *("respawn_s", "chokepoints_s", "analyses"),
     ]
     print(" | ".join(columns))
     for count in args.sizes:
         figures = measure(count)
         print(
-            " | ".join(
-                f"{figures[c]:,.2f}" if c.endswith(("_s", "ratio")) else f"{figures[c]:,.0f}"
-                for c in columns
-            ),
+            " | ".join(_cell(c, figures[c]) for c in columns),
             flush=True,
         )
 

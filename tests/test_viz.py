@@ -15,9 +15,10 @@ from click.testing import CliRunner
 from rarekg.cli import main
 from rarekg.kg import KnowledgeGraph
 from rarekg.namespaces import RKR
-from rarekg.viz import ASSETS, Explorer, FocusNotFound, explore, explorer_page
+from rarekg.viz import ASSETS, Explorer, FocusNotFound, explore, explorer_page, panel
 from rarekg.viz.overview import CHAIN, RULES, WHO, groups
 from rarekg.viz.page import page_data as page_data_of
+from rarekg.viz.panel import Facts, details
 from rarekg.viz.view import scaled
 from servers import rarekg_serve
 
@@ -191,3 +192,28 @@ def test_data_cannot_close_the_script_element() -> None:
     html = explorer_page(Explorer(nodes={"urn:x": node}, layers={"urn:x": 0}), server=False)
     data_block = html.split('<script id="graph-data" type="application/json">')[1]
     assert json.loads(data_block.split("</script>")[0])["nodes"][0]["title"] == hostile
+
+
+def test_the_panel_lists_the_newest_observations_of_each_kind(
+    kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    china = str(RKR.China)
+    every = Facts(kg)
+    assert china not in every.cut, "the curated graph is listed whole"
+    monkeypatch.setattr(panel, "NEWEST_OBSERVATIONS", 3)
+    newest = Facts(kg)
+    shown = details(newest, china, {}, {}, {})
+    assert shown["observationsNote"].startswith("The newest 3 of each kind")
+
+    def when(obs: str) -> str:
+        return next(o["when"] for o in details(every, china, {}, {}, {})["observations"]
+                    if o["text"] == every.label(obs))  # fmt: skip
+
+    kinds = {kind for obs in every.observations(china) for kind in every.types[obs]}
+    assert len(kinds) > 1
+    for kind in kinds:
+        of_kind = [o for o in every.observations(china) if kind in every.types[o]]
+        kept = [o for o in newest.observations(china) if kind in newest.types[o]]
+        assert len(kept) == min(3, len(of_kind)) and set(kept) <= set(of_kind)
+        dropped = set(of_kind) - set(kept)
+        assert all(when(k) >= when(d) for k in kept for d in dropped), kind

@@ -36,6 +36,9 @@ _HIDDEN_FACTS = {_LABEL, _COMMENT}
 #: million trade flows would fill the page, and the worker, with them.
 NEWEST_OBSERVATIONS = 200
 
+#: What dates an observation, in this order: its year, its period, the end of its years.
+_WHEN = ("year", "period", "endYear")
+
 #: The columns of ``observations.rq`` that the panel keeps of an observation, as
 #: properties: literals, then IRIs.
 _OBSERVATION_LITERALS = {
@@ -118,7 +121,7 @@ class Facts:
         for row in rows:
             obs, key = row["obs"].value, (row["node"].value, row["kind"].value)
             if obs not in members[key]:
-                when = next((row[c].value for c in ("year", "period", "endYear") if row[c]), "")
+                when = next((row[c].value for c in _WHEN if row[c]), "")
                 heap, entry = newest[key], (when, obs)
                 if len(heap) == NEWEST_OBSERVATIONS:
                     self.cut.add(key[0])
@@ -312,9 +315,7 @@ def _observation(facts: Facts, obs: str, obs_sources: list[str]) -> dict[str, An
         amount = f"{float(value):,g} {symbol}".strip()
         number = float(value)
     basis = facts.first(obs, "basis")
-    when = (
-        facts.first(obs, "year") or facts.first(obs, "period") or facts.first(obs, "endYear") or ""
-    )
+    when = next((found for c in _WHEN if (found := facts.first(obs, c))), "")
     return {
         "text": facts.label(obs),
         "amount": amount + (f" {basis}" if basis else ""),
